@@ -1,0 +1,3 @@
+"""Fink GraphQL gateway."""
+
+__version__ = "0.1.0"

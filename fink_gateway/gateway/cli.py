@@ -1,0 +1,234 @@
+"""The ``fink-gateway`` command: serve, ingest, demo, tables, schema."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from fink_gateway import __version__
+from fink_gateway.errors import GatewayError
+from fink_gateway.gateway.config import ConfigError, Settings, load_settings
+from fink_gateway.gateway.progress import alert_progress
+from fink_gateway.ingest.pipeline import IngestReport, ingest_files, ingest_tables
+from fink_gateway.loaders import tables
+from fink_gateway.loaders.factory import open_store, parse_store_url
+from fink_gateway.loaders.store import Store
+
+T = TypeVar("T")
+console = Console(stderr=True)
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj["settings"]
+
+
+def _store_url(ctx: click.Context, store: str | None) -> str:
+    return store or _settings(ctx).store_url
+
+
+def _prefix(ctx: click.Context, url: str) -> str:
+    try:
+        return parse_store_url(url).prefix or _settings(ctx).table_prefix
+    except GatewayError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _run(ctx: click.Context, url: str, work: Callable[[Store, str], Awaitable[T]]) -> T:
+    """Open the store, run ``work(store, prefix)``, close; GatewayErrors become exit 1."""
+    prefix = _prefix(ctx, url)
+
+    async def main() -> T:
+        store = open_store(url)
+        try:
+            return await work(store, prefix)
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(main())
+    except GatewayError as exc:
+        raise click.ClickException(f"{exc.code}: {exc}") from None
+
+
+store_option = click.option(
+    "--store",
+    envvar="FINK_GATEWAY_STORE",
+    help="Store URL: a file path (embedded) or hbase://HOST:PORT[?prefix=ztf]. "
+    "Default: `store` in config.yml.",
+)
+cutouts_option = click.option(
+    "--cutouts/--no-cutouts",
+    default=None,
+    help="Store the alerts' FITS stamps (default: ingest.with_cutouts in config.yml).",
+)
+
+
+@click.group(invoke_without_command=True)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="FINK_GATEWAY_CONFIG",
+    help="Settings file (default: ./config.yml when present, else built-in defaults).",
+)
+@click.version_option(__version__, prog_name="fink-gateway")
+@click.pass_context
+def main(ctx: click.Context, config_path: Path | None) -> None:
+    """GraphQL gateway to Fink's HBase tables of ZTF alerts."""
+    try:
+        settings = load_settings(config_path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    ctx.obj = {"settings": settings}
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(serve)
+
+
+def _summary(report: IngestReport, title: str) -> None:
+    table = Table(title=title)
+    table.add_column("table")
+    table.add_column("rows put", justify="right")
+    for name, count in sorted(report.counts.rows.items()):
+        table.add_row(name, f"{count:,}")
+    console.print(table)
+    console.print(
+        f"{report.counts.alerts:,} alerts in {report.seconds:.1f} s "
+        f"({report.alerts_per_second:,.0f} alerts/s)"
+        + (f"; {report.counts.cut:,} failed Fink's quality cuts" if report.counts.cut else "")
+    )
+
+
+async def _fill_demo(
+    store: Store, prefix: str, alerts: int, seed: int, with_cutouts: bool
+) -> IngestReport:
+    from fink_gateway.ingest.demo import generate_alerts
+
+    with alert_progress(console, "demo alerts", alerts) as progress:
+        return await ingest_tables(
+            store,
+            prefix,
+            generate_alerts(alerts, seed=seed, with_cutouts=with_cutouts),
+            source=f"demo(alerts={alerts}, seed={seed})",
+            with_cutouts=with_cutouts,
+            progress=progress,
+        )
+
+
+@main.command()
+@store_option
+@click.option("--host", envvar="FINK_GATEWAY_SERVER_HOST", help="Address to listen on.")
+@click.option("--port", type=int, envvar="FINK_GATEWAY_SERVER_PORT", help="TCP port.")
+@click.pass_context
+def serve(ctx: click.Context, store: str | None, host: str | None, port: int | None) -> None:
+    """Serve GraphQL at /graphql (an empty embedded store is first filled with demo alerts)."""
+    import uvicorn
+
+    from fink_gateway.gateway.app import build_app
+
+    settings = _settings(ctx)
+    url = _store_url(ctx, store)
+    server = settings.server
+    if parse_store_url(url).kind == "embedded" and server.demo_alerts > 0:
+
+        async def fill_if_empty(s: Store, prefix: str) -> None:
+            if tables.MAIN.name(prefix) in await s.list_tables():
+                if await s.count_rows(tables.MAIN.name(prefix)) > 0:
+                    return
+            console.print(f"Empty store {url}: generating {server.demo_alerts:,} demo alerts.")
+            report = await _fill_demo(
+                s, prefix, server.demo_alerts, server.demo_seed, settings.ingest.with_cutouts
+            )
+            _summary(report, "demo data")
+
+        _run(ctx, url, fill_if_empty)
+    try:
+        live_store = open_store(url)
+    except GatewayError as exc:
+        raise click.ClickException(f"{exc.code}: {exc}") from None
+    app = build_app(settings, live_store)
+    console.print(f"GraphQL at http://{host or server.host}:{port or server.port}/graphql")
+    uvicorn.run(
+        app, host=host or server.host, port=port or server.port, log_level=settings.log_level
+    )
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_option
+@cutouts_option
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], store: str | None, cutouts: bool | None
+           ) -> None:
+    """Ingest Fink parquet files, raw ZTF avro packets, or folders of them."""
+    url = _store_url(ctx, store)
+    with_cutouts = _settings(ctx).ingest.with_cutouts if cutouts is None else cutouts
+
+    async def work(s: Store, prefix: str) -> IngestReport:
+        with alert_progress(console, "ingest", None) as progress:
+            return await ingest_files(
+                s, prefix, paths, with_cutouts=with_cutouts, progress=progress
+            )
+
+    report = _run(ctx, url, work)
+    _summary(report, f"ingested into {url}")
+    if report.failures:
+        for failure in report.failures:
+            console.print(f"[red]failed[/red] {failure}")
+        raise click.ClickException(
+            f"{len(report.failures)} of {len(report.failures) + len(report.files)} files failed"
+        )
+
+
+@main.command()
+@click.option("--alerts", type=click.IntRange(min=1), required=True, help="How many alerts.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@store_option
+@cutouts_option
+@click.pass_context
+def demo(ctx: click.Context, alerts: int, seed: int, store: str | None, cutouts: bool | None
+         ) -> None:
+    """Generate deterministic, realistic ZTF-like alerts and ingest them."""
+    url = _store_url(ctx, store)
+    with_cutouts = _settings(ctx).ingest.with_cutouts if cutouts is None else cutouts
+
+    async def work(s: Store, prefix: str) -> IngestReport:
+        return await _fill_demo(s, prefix, alerts, seed, with_cutouts)
+
+    _summary(_run(ctx, url, work), f"demo alerts into {url}")
+
+
+@main.command(name="tables")
+@store_option
+@click.pass_context
+def tables_command(ctx: click.Context, store: str | None) -> None:
+    """List the tables with their row counts."""
+    url = _store_url(ctx, store)
+
+    async def work(s: Store, prefix: str) -> list[tuple[str, int]]:
+        return [(name, await s.count_rows(name)) for name in await s.list_tables()]
+
+    rows: list[Any] = _run(ctx, url, work)
+    table = Table(title=url)
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, count in rows:
+        table.add_row(name, f"{count:,}")
+    Console().print(table)
+
+
+@main.command()
+def schema() -> None:
+    """Print the GraphQL schema (SDL)."""
+    from fink_gateway.schema.build import build_schema
+
+    click.echo(str(build_schema()))

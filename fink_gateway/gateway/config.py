@@ -1,0 +1,132 @@
+"""Settings: built-in defaults ← a YAML file ← ``FINK_GATEWAY_*`` environment variables.
+
+The defaults here and the documented ``config.yml`` at the repository root hold the same
+values (a test checks it). The file is ``--config PATH``, else ``$FINK_GATEWAY_CONFIG``, else
+``./config.yml`` when present.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import yaml
+
+ENV_PREFIX = "FINK_GATEWAY_"
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    demo_alerts: int = 20000
+    demo_seed: int = 0
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    with_cutouts: bool = True
+
+
+@dataclass(frozen=True)
+class CacheSettings:
+    backend: str = "memory"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    ttl_seconds: int = 300
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    max_object_ids: int = 1000
+    first_default: int = 100
+    first_max: int = 1000
+    cone_radius_max_arcsec: float = 18000.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: str = ""
+    table_prefix: str = "ztf"
+    server: ServerSettings = field(default_factory=ServerSettings)
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    cache: CacheSettings = field(default_factory=CacheSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    telemetry: bool = False
+    log_level: str = "info"
+
+    @property
+    def store_url(self) -> str:
+        """The configured store, or the embedded file in the user data folder."""
+        if self.store:
+            return self.store
+        return str(Path(platformdirs.user_data_dir("fink-gateway")) / "fink.db")
+
+
+class ConfigError(ValueError):
+    """A setting has a value of the wrong type, or the file is not valid YAML."""
+
+
+def _coerce(value: Any, default: Any, name: str) -> Any:
+    kind = type(default)
+    try:
+        if kind is bool:
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off", ""):
+                return False
+            raise ValueError(value)
+        if kind is int and isinstance(value, float) and not value.is_integer():
+            raise ValueError(value)
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"setting {name}: {value!r} is not a {kind.__name__}") from None
+
+
+def _build(cls: type, data: Mapping[str, Any], env: Mapping[str, str], path: str) -> Any:
+    values = {}
+    for f in dataclasses.fields(cls):
+        name = f"{path}{f.name}"
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        if dataclasses.is_dataclass(default):
+            section = data.get(f.name) or {}
+            if not isinstance(section, Mapping):
+                raise ConfigError(f"setting {name}: expected a section")
+            values[f.name] = _build(type(default), section, env, f"{name}.")
+            continue
+        value = data.get(f.name, default)
+        env_name = ENV_PREFIX + name.replace(".", "_").upper()
+        if env_name in env:
+            value = env[env_name]
+        values[f.name] = _coerce(value, default, name)
+    unknown = set(data) - {f.name for f in dataclasses.fields(cls)}
+    if unknown:
+        raise ConfigError(f"unknown setting(s): {', '.join(path + u for u in sorted(unknown))}")
+    return cls(**values)
+
+
+def load_settings(
+    path: str | Path | None = None, env: Mapping[str, str] | None = None
+) -> Settings:
+    """Read settings; ``path`` None looks at ``$FINK_GATEWAY_CONFIG`` then ``./config.yml``."""
+    env = os.environ if env is None else env
+    if path is None:
+        path = env.get(ENV_PREFIX + "CONFIG") or ("config.yml" if Path("config.yml").is_file() else None)
+    data: Mapping[str, Any] = {}
+    if path is not None:
+        try:
+            data = yaml.safe_load(Path(path).read_text()) or {}
+        except OSError as exc:
+            raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path} is not valid YAML: {exc}") from None
+        if not isinstance(data, Mapping):
+            raise ConfigError(f"{path}: expected a mapping of settings")
+    return _build(Settings, data, env, "")

@@ -1,0 +1,150 @@
+"""Per-night tables: ``statistics_class`` and ``anomaly`` (FINK-REFERENCE §11).
+
+Fink builds them from one night of data; ingest accumulates every batch of one call and
+writes them at the end, so a night's files should be ingested in one call (ingesting them
+again in one call rewrites the same rows: idempotent).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from fink_gateway.ingest.rows import EncodedAlerts
+from fink_gateway.loaders.batch import CellBatch
+from fink_gateway.loaders.fink_columns import MAIN_COLUMNS
+from fink_gateway.loaders.types import Row
+from fink_gateway.science.classification import is_eg_host, is_simbad_label
+
+UNIX_EPOCH_JD = 2440587.5
+ANOMALY_PER_NIGHT = 10
+_ANOMALY_POOL = 100  # Fink keeps the 100 lowest scores, then at most 10 (§11)
+
+
+def night_of(jd: np.ndarray) -> list[str]:
+    """UTC calendar date ``YYYYMMDD`` of each Julian Date."""
+    seconds = np.round((np.asarray(jd) - UNIX_EPOCH_JD) * 86400.0).astype("int64")
+    days = seconds.astype("datetime64[s]").astype("datetime64[D]")
+    return [str(d).replace("-", "") for d in days.tolist()]
+
+
+@dataclass
+class _Night:
+    sci: int = 0
+    n_g: int = 0
+    n_r: int = 0
+    exposures: set[float] = field(default_factory=set)
+    fields: set[int] = field(default_factory=set)
+    classes: Counter[str] = field(default_factory=Counter)
+    simbad_tot: int = 0
+    simbad_gal: int = 0
+    anomalies: list[tuple[float, str, int, CellBatch]] = field(default_factory=list)
+
+
+class NightlyTables:
+    """Accumulates batches; :meth:`statistics_rows` and :meth:`anomaly_batch` at the end."""
+
+    def __init__(self) -> None:
+        self.nights: dict[str, _Night] = defaultdict(_Night)
+
+    def add(self, enc: EncodedAlerts) -> None:
+        a = enc.alerts
+        nights = np.array(night_of(enc.jd))
+        fid = a.numpy("fid")
+        field_ids = a.numpy("field", -1)
+        cds = np.array(a.strings("cdsxmatch", "Unknown"), dtype=object)
+        simbad = is_simbad_label(cds)
+        eg = is_eg_host(cds)
+        has_score = "anomaly_score" in a.provided
+        scores = a.numpy("anomaly_score")
+        candidates: dict[str, list[int]] = {}
+        for night in np.unique(nights).tolist():
+            mask = nights == night
+            stats = self.nights[night]
+            stats.sci += int(mask.sum())
+            stats.n_g += int((fid[mask] == 1).sum())
+            stats.n_r += int((fid[mask] == 2).sum())
+            stats.exposures.update(enc.jd[mask].tolist())
+            stats.fields.update(int(f) for f in field_ids[mask].tolist() if f >= 0)
+            stats.classes.update(enc.labels[mask].tolist())
+            stats.simbad_tot += int(simbad[mask].sum())
+            stats.simbad_gal += int(eg[mask].sum())
+            if has_score:
+                candidates[night] = _lowest_distinct(
+                    np.flatnonzero(mask & ~np.isnan(scores)), scores, enc.object_ids
+                )
+        chosen = [i for rows in candidates.values() for i in rows]
+        if not chosen:
+            return
+        keys = [f"{enc.jd_text[i]}_{enc.object_ids[i]}".encode() for i in chosen]
+        batch = enc.batch(keys, MAIN_COLUMNS, chosen)
+        position = {row: pos for pos, row in enumerate(chosen)}
+        for night, rows in candidates.items():
+            stats = self.nights[night]
+            pool = stats.anomalies + [
+                (float(scores[i]), enc.object_ids[i], position[i], batch) for i in rows
+            ]
+            pool.sort(key=lambda item: (item[0], item[1]))
+            stats.anomalies = _dedup(pool)[:ANOMALY_PER_NIGHT]
+
+    def statistics_rows(self) -> list[Row]:
+        """``statistics_class`` rows keyed ``ztf_<YYYYMMDD>``; counts as 8-byte longs."""
+        rows = []
+        for night, s in sorted(self.nights.items()):
+            basic = {
+                "raw": s.sci,  # alerts reaching ingest already passed Fink's cuts
+                "sci": s.sci,
+                "n_g": s.n_g,
+                "n_r": s.n_r,
+                "exposures": len(s.exposures),
+                "fields": len(s.fields),
+            }
+            cells = {f"basic:{k}".encode(): _long(v) for k, v in basic.items()}
+            for label, count in s.classes.items():
+                cells[f"class:{label}".encode()] = _long(count)
+            cells[b"class:simbad_tot"] = _long(s.simbad_tot)
+            cells[b"class:simbad_gal"] = _long(s.simbad_gal)
+            rows.append((f"ztf_{night}".encode(), cells))
+        return rows
+
+    def anomaly_batches(self) -> list[CellBatch]:
+        """``anomaly`` rows keyed ``<jd>_<objectId>``: the 10 lowest distinct scores per night.
+
+        Fink keeps the 100 lowest scores, drops repeated objects, and keeps the scores up to
+        the 10th: that is the 10 lowest-scoring distinct objects, kept here as they arrive.
+        """
+        picked: dict[int, tuple[CellBatch, list[int]]] = {}
+        for s in self.nights.values():
+            for _, _, pos, batch in s.anomalies:
+                picked.setdefault(id(batch), (batch, []))[1].append(pos)
+        return [batch.take(np.array(rows)) for batch, rows in picked.values()]
+
+
+def _lowest_distinct(rows: np.ndarray, scores: np.ndarray, object_ids: list[str]) -> list[int]:
+    """Positions of the lowest scores, one per object, at most ANOMALY_PER_NIGHT."""
+    order = rows[np.argsort(scores[rows], kind="stable")[:_ANOMALY_POOL]]
+    seen: set[str] = set()
+    out = []
+    for i in order.tolist():
+        if object_ids[i] not in seen:
+            seen.add(object_ids[i])
+            out.append(i)
+        if len(out) == ANOMALY_PER_NIGHT:
+            break
+    return out
+
+
+def _dedup(pool: list[tuple[float, str, int, CellBatch]]) -> list[tuple[float, str, int, CellBatch]]:
+    seen: set[str] = set()
+    out = []
+    for item in pool:
+        if item[1] not in seen:
+            seen.add(item[1])
+            out.append(item)
+    return out
+
+
+def _long(value: int) -> bytes:
+    return int(value).to_bytes(8, "big", signed=True)
