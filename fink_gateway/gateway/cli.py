@@ -141,9 +141,9 @@ def serve(ctx: click.Context, store: str | None, host: str | None, port: int | N
     if parse_store_url(url).kind == "embedded" and server.demo_alerts > 0:
 
         async def fill_if_empty(s: Store, prefix: str) -> None:
-            if tables.MAIN.name(prefix) in await s.list_tables():
-                if await s.count_rows(tables.MAIN.name(prefix)) > 0:
-                    return
+            main_table = tables.MAIN.name(prefix)
+            if main_table in await s.list_tables() and await s.count_rows(main_table) > 0:
+                return
             console.print(f"Empty store {url}: generating {server.demo_alerts:,} demo alerts.")
             report = await _fill_demo(
                 s, prefix, server.demo_alerts, server.demo_seed, settings.ingest.with_cutouts

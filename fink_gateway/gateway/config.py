@@ -118,7 +118,8 @@ def load_settings(
     """Read settings; ``path`` None looks at ``$FINK_GATEWAY_CONFIG`` then ``./config.yml``."""
     env = os.environ if env is None else env
     if path is None:
-        path = env.get(ENV_PREFIX + "CONFIG") or ("config.yml" if Path("config.yml").is_file() else None)
+        local = "config.yml" if Path("config.yml").is_file() else None
+        path = env.get(ENV_PREFIX + "CONFIG") or local
     data: Mapping[str, Any] = {}
     if path is not None:
         try:

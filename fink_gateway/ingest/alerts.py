@@ -181,7 +181,8 @@ def read_alerts(table: pa.Table, source: str) -> Alerts:
         if columns[name].null_count:
             raise IngestError(source, "null values in a required column", column=name)
 
-    prv = _combine(table.column("prv_candidates")) if "prv_candidates" in table.column_names else None
+    has_prv = "prv_candidates" in table.column_names
+    prv = _combine(table.column("prv_candidates")) if has_prv else None
     cutouts = {
         kind: _combine(table.column(f"cutout{kind}"))
         for kind in ("Science", "Template", "Difference")

@@ -136,7 +136,10 @@ def _lowest_distinct(rows: np.ndarray, scores: np.ndarray, object_ids: list[str]
     return out
 
 
-def _dedup(pool: list[tuple[float, str, int, CellBatch]]) -> list[tuple[float, str, int, CellBatch]]:
+_Candidate = tuple[float, str, int, CellBatch]  # (score, objectId, row in batch, batch)
+
+
+def _dedup(pool: list[_Candidate]) -> list[_Candidate]:
     seen: set[str] = set()
     out = []
     for item in pool:

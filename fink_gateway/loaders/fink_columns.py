@@ -127,10 +127,15 @@ INDEX_COLUMNS: tuple[FinkColumn, ...] = (
 )
 """The 77 columns copied into ``class``, ``ssnamenr``, ``tracklet`` and ``tns`` (§1.3)."""
 
-PIXEL_COLUMNS: tuple[FinkColumn, ...] = tuple(
-    BY_NAME[n]
-    for n in "objectId candid magpsf sigmapsf jd jdstarthist drb ra dec fid distnr".split()
-) + (BY_NAME["cdsxmatch"], BY_NAME["nalerthist"], FinkColumn("d", "classification", "string"))
+PIXEL_COLUMNS: tuple[FinkColumn, ...] = (
+    *(
+        BY_NAME[n]
+        for n in "objectId candid magpsf sigmapsf jd jdstarthist drb ra dec fid distnr".split()
+    ),
+    BY_NAME["cdsxmatch"],
+    BY_NAME["nalerthist"],
+    FinkColumn("d", "classification", "string"),
+)
 """Columns of ``ztf.pixel128`` (§1.4), including the computed ``d:classification``."""
 
 UPPER_COLUMNS: tuple[FinkColumn, ...] = (
