@@ -960,7 +960,7 @@ def make_stamps(seed: int = 0, variants: int = _STAMP_VARIANTS) -> dict[str, lis
     """Deterministic stamp variants (``Science``, ``Template``, ``Difference``), reused by alerts.
 
     A point source (Gaussian PSF, σ 1.3 px) on a noisy sky (DN); the template holds it at 30 %,
-    the difference is science − template. Each is about 13 kB, like ZTF's.
+    the difference is science − template. Values are whole DN, so each is a few kB.
     """
     out: dict[str, list[bytes]] = {kind: [] for kind in _STAMP_NAMES}
     y, x = np.mgrid[0:63, 0:63] - 31.0
@@ -971,6 +971,8 @@ def make_stamps(seed: int = 0, variants: int = _STAMP_VARIANTS) -> dict[str, lis
         flux = rng.uniform(500.0, 5000.0)
         template = sky + 0.3 * flux * psf + rng.normal(0.0, 8.0, psf.shape)
         science = sky + flux * psf + rng.normal(0.0, np.sqrt(sky), psf.shape)
+        # whole DN: real stamps carry more noise bits, but a demo store stays small (~4 kB each)
+        science, template = np.round(science), np.round(template)
         out["Science"].append(_fits_gz(science.astype(np.float32)))
         out["Template"].append(_fits_gz(template.astype(np.float32)))
         out["Difference"].append(_fits_gz((science - template).astype(np.float32)))

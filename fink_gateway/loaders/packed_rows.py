@@ -36,6 +36,10 @@ class Layout:
     offsets: tuple[int, ...] = field(init=False)  # fixed columns: byte offset in the row
     n_fixed: int = field(init=False)
     lengths_at: int = field(init=False)
+    # derived, for unpack_row: every fixed cell in one struct call, the bitmap of a full row
+    fixed: struct.Struct = field(init=False, repr=False, compare=False)
+    lengths: struct.Struct = field(init=False, repr=False, compare=False)
+    full_bitmap: bytes = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n_fixed = sum(1 for w in self.widths if w)
@@ -48,6 +52,11 @@ class Layout:
         object.__setattr__(self, "offsets", tuple(offsets))
         object.__setattr__(self, "n_fixed", n_fixed)
         object.__setattr__(self, "lengths_at", start)
+        fixed = "".join(f"{w}s" for w in self.widths[:n_fixed])
+        object.__setattr__(self, "fixed", struct.Struct(">" + fixed))
+        object.__setattr__(self, "lengths", struct.Struct(f">{len(self.columns) - n_fixed}I"))
+        n, size = len(self.columns), (len(self.columns) + 7) // 8
+        object.__setattr__(self, "full_bitmap", ((1 << n) - 1).to_bytes(size, "little"))
 
     def to_bytes(self) -> bytes:
         """Serialised form (stored once per layout)."""
@@ -132,23 +141,22 @@ def layout_id_of(blob: bytes) -> int:
 
 def unpack_row(blob: bytes, layout: Layout, wanted: set[bytes] | None = None) -> Cells:
     """The cells of a packed row (only ``wanted`` columns when given)."""
-    columns, widths = layout.columns, layout.widths
-    bitmap = blob[_HEAD : _HEAD + (len(columns) + 7) // 8]
-    n_fixed = layout.n_fixed
-    cells: Cells = {}
-    for j in range(n_fixed):
-        column = columns[j]
-        if (bitmap[j >> 3] >> (j & 7)) & 1 and (wanted is None or column in wanted):
-            at = layout.offsets[j]
-            cells[column] = blob[at : at + widths[j]]
-    n_var = len(columns) - n_fixed
-    if n_var:
-        lengths = struct.unpack_from(f">{n_var}I", blob, layout.lengths_at)
-        at = layout.lengths_at + 4 * n_var
-        for k, length in enumerate(lengths):
-            j = n_fixed + k
-            column = columns[j]
-            if (bitmap[j >> 3] >> (j & 7)) & 1 and (wanted is None or column in wanted):
-                cells[column] = blob[at : at + length]
+    columns = layout.columns
+    start = _HEAD + len(layout.full_bitmap)
+    values = list(layout.fixed.unpack_from(blob, start))
+    if layout.n_fixed < len(columns):
+        at = layout.lengths_at + layout.lengths.size
+        for length in layout.lengths.unpack_from(blob, layout.lengths_at):
+            values.append(blob[at : at + length])
             at += length
+    bitmap = blob[_HEAD:start]
+    if bitmap == layout.full_bitmap:
+        cells = dict(zip(columns, values, strict=True))
+    else:
+        bits = int.from_bytes(bitmap, "little")
+        cells = {
+            c: v for j, (c, v) in enumerate(zip(columns, values, strict=True)) if bits >> j & 1
+        }
+    if wanted is not None:
+        return {c: v for c, v in cells.items() if c in wanted}
     return cells

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from fink_gateway.loaders.batch import CellBatch
 from fink_gateway.loaders.types import Cells, Column, Row, RowKey, ScanRange
 
 
@@ -50,7 +51,11 @@ class Store(Protocol):
     async def get_rows(
         self, table: str, keys: Sequence[RowKey], columns: Sequence[Column] | None = None
     ) -> list[Cells | None]:
-        """Multi-get: one entry per key, in order; None where the row does not exist."""
+        """Multi-get: one entry per key, in order; None where the row does not exist.
+
+        As in HBase, a row holding none of the projected ``columns`` counts as absent, and
+        ``columns`` None or empty means every column.
+        """
 
     async def scan(
         self, table: str, ranges: Sequence[ScanRange], columns: Sequence[Column] | None = None
@@ -59,6 +64,9 @@ class Store(Protocol):
 
     async def put_rows(self, table: str, rows: Iterable[Row]) -> int:
         """Merge these cells into their rows (batched); returns the number of rows put."""
+
+    async def put_batch(self, table: str, batch: CellBatch) -> int:
+        """Put a columnar batch (a null value is an absent cell); returns the rows put."""
 
     async def delete_rows(self, table: str, keys: Sequence[RowKey]) -> None:
         """Delete whole rows."""

@@ -20,15 +20,20 @@ class TableSpec:
     description: str
 
     def name(self, prefix: str) -> str:
-        """Full table name for a prefix (``ztf`` → ``ztf.pixel128``)."""
+        """Full table name for a prefix (``ztf`` → ``ztf.pixel128``).
+
+        Fink's ``statistics_class`` has no prefix; with another prefix than Fink's ``ztf`` it
+        becomes ``<prefix>.statistics_class``, so data sets sharing one HBase stay apart.
+        """
         if self.suffix == "":
             return prefix
-        if self.suffix == STATISTICS_SUFFIX:
+        if self.suffix == STATISTICS_SUFFIX and prefix == FINK_PREFIX:
             return self.suffix
         return f"{prefix}.{self.suffix}"
 
 
 STATISTICS_SUFFIX = "statistics_class"
+FINK_PREFIX = "ztf"
 _DATA_FAMILIES = ("i", "d", "a")
 
 MAIN = TableSpec("", "objectId_jd", _DATA_FAMILIES, "one row per alert")

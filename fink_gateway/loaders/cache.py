@@ -1,0 +1,106 @@
+"""Cross-request cache of store results, in process or in Redis (through aiocache).
+
+Keys carry the data version that ingest changes, so nothing read before an ingest is served
+after it; entries also expire after a TTL. A Redis that stops answering degrades the cache
+to a miss (with one warning per outage), never to an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlparse
+
+import msgpack
+from aiocache import Cache
+from aiocache.serializers import BaseSerializer
+
+log = logging.getLogger("fink_gateway.cache")
+
+
+class MsgpackSerializer(BaseSerializer):
+    """Rows are bytes-heavy: msgpack keeps them compact and round-trips bytes keys."""
+
+    DEFAULT_ENCODING = None
+
+    def dumps(self, value: Any) -> bytes:
+        return msgpack.packb(value, use_bin_type=True)
+
+    def loads(self, value: bytes | None) -> Any:
+        if value is None:
+            return None
+        return msgpack.unpackb(value, raw=False, strict_map_key=False, use_list=True)
+
+
+class ResultCache:
+    """``get_many``/``set_many`` of plain values; failures of the backend are misses."""
+
+    def __init__(self, backend: str = "memory", redis_url: str = "", ttl_seconds: int = 300
+                 ) -> None:
+        self.ttl = ttl_seconds
+        self.backend = backend
+        self.hits = 0
+        self.misses = 0
+        self._degraded = False
+        if backend == "redis":
+            url = urlparse(redis_url)
+            self._cache = Cache(
+                Cache.REDIS,
+                endpoint=url.hostname or "127.0.0.1",
+                port=url.port or 6379,
+                db=int((url.path or "/0").lstrip("/") or 0),
+                password=url.password,
+                serializer=MsgpackSerializer(),
+                namespace="fink-gateway",
+                timeout=1,
+            )
+        else:
+            self._cache = Cache(Cache.MEMORY, namespace="fink-gateway")
+
+    async def get_many(self, keys: Sequence[str]) -> list[Any]:
+        if not keys or self.ttl <= 0:
+            return [None] * len(keys)
+        try:
+            values = await self._cache.multi_get(list(keys))
+        except Exception as exc:  # a cache outage must not fail a query
+            self._warn(exc)
+            values = [None] * len(keys)
+        else:
+            self._recovered()
+        hits = sum(v is not None for v in values)
+        self.hits += hits
+        self.misses += len(keys) - hits
+        return list(values)
+
+    async def set_many(self, items: Sequence[tuple[str, Any]]) -> None:
+        if not items or self.ttl <= 0:
+            return
+        try:
+            await self._cache.multi_set(list(items), ttl=self.ttl)
+        except Exception as exc:
+            self._warn(exc)
+        else:
+            self._recovered()
+
+    async def clear(self) -> None:
+        try:
+            await self._cache.clear()
+        except Exception as exc:
+            self._warn(exc)
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):  # closing a dead connection
+            await self._cache.close()
+
+    def _warn(self, exc: Exception) -> None:
+        if not self._degraded:
+            log.warning("cache backend %s unavailable (%s): serving without cache",
+                        self.backend, exc)
+            self._degraded = True
+
+    def _recovered(self) -> None:
+        if self._degraded:
+            log.warning("cache backend %s is back", self.backend)
+            self._degraded = False

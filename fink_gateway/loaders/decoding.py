@@ -1,0 +1,76 @@
+"""Cells → typed values, driven by a table's schema rows (FINK-REFERENCE §2).
+
+Two shapes: records (one dict per row, for single alerts) and columns (one array per column,
+decoded in one numpy pass, for light curves and long lists). Float32 columns stay float32 in
+columns so that JSON encoding prints their shortest float32 text, as Fink's API does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from fink_gateway.loaders.cells import decode_value
+from fink_gateway.loaders.store import Store
+from fink_gateway.loaders.tables import SCHEMA_ROW_PREFIX
+from fink_gateway.loaders.types import Column, Row, ScanRange
+
+Types = Mapping[Column, str]
+"""``b"fam:qual"`` → Spark type name."""
+
+_NUMPY = {"integer": ">i4", "long": ">i8", "float": ">f4", "double": ">f8", "short": ">i2"}
+
+
+async def read_table_types(store: Store, table: str, fallback: Types) -> dict[Column, str]:
+    """Union of the table's schema rows, over ``fallback`` (the catalog's types)."""
+    (rows,) = await store.scan(table, [ScanRange.prefix(SCHEMA_ROW_PREFIX)])
+    types = dict(fallback)
+    for _, cells in rows:
+        for column, value in cells.items():
+            types[column] = value.decode()
+    return types
+
+
+def qualifier(column: Column) -> str:
+    """``b"i:magpsf"`` → ``"magpsf"``."""
+    return column.split(b":", 1)[1].decode()
+
+
+def decode_record(cells: Mapping[Column, bytes], types: Types) -> dict[str, object]:
+    """One row as ``{qualifier: value}``; absent cells are simply absent."""
+    return {qualifier(c): decode_value(raw, types.get(c)) for c, raw in cells.items()}
+
+
+def decode_column(values: Sequence[bytes | None], type_: str | None) -> np.ndarray | list:
+    """One column of many rows.
+
+    Numbers → a numpy array (float32/float64 with NaN where absent; integers as int64, or as
+    a list with None when some are absent); anything else → a list of decoded values / None.
+    """
+    dtype = _NUMPY.get(type_ or "")
+    if dtype is None:
+        return [None if v is None else decode_value(v, type_) for v in values]
+    width = np.dtype(dtype).itemsize
+    present = [v is not None and len(v) == width for v in values]
+    if all(present):
+        array = np.frombuffer(b"".join(values), dtype=dtype)  # type: ignore[arg-type]
+        return array.astype(array.dtype.newbyteorder("="))
+    zero = bytes(width)
+    filled = b"".join(v if ok else zero for v, ok in zip(values, present, strict=True))  # type: ignore[misc]
+    array = np.frombuffer(filled, dtype=dtype).astype(np.dtype(dtype).newbyteorder("="))
+    if array.dtype.kind == "f":
+        array = array.copy()
+        array[~np.asarray(present)] = np.nan
+        return array
+    return [int(x) if ok else None for x, ok in zip(array.tolist(), present, strict=True)]
+
+
+def decode_columns(
+    rows: Sequence[Row], types: Types, columns: Sequence[Column]
+) -> dict[str, np.ndarray | list]:
+    """``{qualifier: column values}`` for ``columns`` over ``rows`` (in row order)."""
+    return {
+        qualifier(c): decode_column([cells.get(c) for _, cells in rows], types.get(c))
+        for c in columns
+    }

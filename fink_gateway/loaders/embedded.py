@@ -1,0 +1,321 @@
+"""The embedded backend: HBase's data model in one local SQLite file.
+
+Layout: a catalog ``_tables(name, families)`` and, per HBase table, a SQLite table
+``"t:<name>"(key BLOB PRIMARY KEY, cells BLOB) WITHOUT ROWID`` whose ``cells`` is the msgpack
+of the row's ``{b"fam:qual": value}`` map. SQLite compares BLOBs with ``memcmp``, which is
+HBase's unsigned byte order, so ``ORDER BY key`` and key ranges behave as in HBase.
+
+A columnar :class:`~fink_gateway.loaders.batch.CellBatch` (``put_batch``) is stored in the
+packed encoding of :mod:`~fink_gateway.loaders.packed_rows` instead, its layout kept once in
+``_layouts``; readers decode either encoding to the same cells.
+
+A put merges cells into the stored row; the merge runs in SQL (``ON CONFLICT ... DO UPDATE``)
+through the Python function ``merge_cells``, called only for keys that already exist. A batch
+is inserted in key order (b-tree appends instead of page splits: 2-3x faster puts).
+Column families are recorded but, unlike HBase, puts are not checked against them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from operator import itemgetter
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+from msgpack import packb
+
+from fink_gateway.errors import BackendUnavailable, InvalidArgument, NotFound
+from fink_gateway.loaders.batch import CellBatch
+from fink_gateway.loaders.layouts import LAYOUTS_SQL, LayoutRegistry
+from fink_gateway.loaders.naming import check_families, check_table, unknown_families
+from fink_gateway.loaders.packed_rows import layout_of, pack_rows
+from fink_gateway.loaders.projection import Projection, projection_of
+from fink_gateway.loaders.sqlite_file import SQLiteFile
+from fink_gateway.loaders.store import StoreStats
+from fink_gateway.loaders.types import Cells, Column, Row, RowKey, ScanRange
+
+T = TypeVar("T")
+
+CATALOG = "_tables"
+_IN_CHUNK = 500  # keys per ``WHERE key IN (...)``, well under SQLite's variable limit
+
+
+def sql_name(table: str) -> str:
+    """The quoted SQLite name holding an HBase table."""
+    return '"t:' + table.replace('"', '""') + '"'
+
+
+def _initialise(connection: sqlite3.Connection) -> None:
+    connection.execute(
+        f"CREATE TABLE IF NOT EXISTS {CATALOG} (name TEXT PRIMARY KEY, families TEXT NOT NULL)"
+    )
+    connection.execute(LAYOUTS_SQL)
+
+
+class EmbeddedStore:
+    """A :class:`~fink_gateway.loaders.store.Store` on one SQLite file (created on first use)."""
+
+    def __init__(self, path: str | Path, *, readers: int = 3) -> None:
+        self.path = Path(path)
+        self.stats = StoreStats()
+        self._layouts = LayoutRegistry(self.path)
+        self._db = SQLiteFile(
+            self.path, initialise=_initialise, prepare_writer=self._prepare_writer, readers=readers
+        )
+
+    def __repr__(self) -> str:
+        return f"EmbeddedStore({str(self.path)!r})"
+
+    def merge_cells(self, old: bytes, new: bytes) -> bytes:
+        """Msgpack of the ``old`` cells updated with the ``new`` ones (a put on an existing row)."""
+        cells = self._layouts.decode(old)
+        cells.update(self._layouts.decode(new))
+        return packb(cells)
+
+    def _prepare_writer(self, connection: sqlite3.Connection) -> None:
+        connection.create_function("merge_cells", 2, self.merge_cells, deterministic=True)
+
+    async def create_table(self, table: str, families: Sequence[str]) -> None:
+        check_table(table)
+        check_families(table, families)
+
+        def create(connection: sqlite3.Connection) -> None:
+            connection.execute(
+                f"INSERT OR IGNORE INTO {CATALOG} (name, families) VALUES (?, ?)",
+                (table, json.dumps(list(families))),
+            )
+            connection.execute(
+                f"CREATE TABLE IF NOT EXISTS {sql_name(table)} "
+                "(key BLOB PRIMARY KEY, cells BLOB NOT NULL) WITHOUT ROWID"
+            )
+
+        await self._call(self._db.write, table, create)
+        self.stats.record(0, 0, None)
+
+    async def drop_table(self, table: str) -> None:
+        """Delete ``table`` and its rows, if it exists (not part of the Store protocol)."""
+
+        def drop(connection: sqlite3.Connection) -> None:
+            connection.execute(f"DELETE FROM {CATALOG} WHERE name = ?", (table,))
+            connection.execute(f"DROP TABLE IF EXISTS {sql_name(table)}")
+
+        await self._call(self._db.write, table, drop)
+        self.stats.record(0, 0, None)
+
+    async def list_tables(self) -> list[str]:
+        def names(connection: sqlite3.Connection) -> list[str]:
+            return [name for (name,) in connection.execute(f"SELECT name FROM {CATALOG}")]
+
+        tables = await self._call(self._db.read, None, names)
+        self.stats.record(0, 0, None)
+        return sorted(tables)
+
+    async def get_rows(
+        self, table: str, keys: Sequence[RowKey], columns: Sequence[Column] | None = None
+    ) -> list[Cells | None]:
+        projection = projection_of(columns)
+        decode = self._decoder(projection)
+        unique = list(dict.fromkeys(keys))
+        select = f"SELECT key, cells FROM {sql_name(table)} WHERE key IN "
+
+        def get(connection: sqlite3.Connection) -> dict[RowKey, Cells]:
+            if columns:
+                self._check_projection(connection, table, columns)
+            found: dict[RowKey, Cells] = {}
+            for i in range(0, len(unique), _IN_CHUNK):
+                chunk = unique[i : i + _IN_CHUNK]
+                sql = select + "(" + ",".join("?" * len(chunk)) + ")"
+                for key, blob in connection.execute(sql, chunk):
+                    if cells := decode(blob):
+                        found[key] = cells
+            return found
+
+        found = await self._call(self._db.read, table, get) if unique else {}
+        self.stats.record(len(found), sum(map(len, found.values())), columns)
+        return [found.get(key) for key in keys]
+
+    async def scan(
+        self, table: str, ranges: Sequence[ScanRange], columns: Sequence[Column] | None = None
+    ) -> list[list[Row]]:
+        projection = projection_of(columns)
+        decode = self._decoder(projection)
+        name = sql_name(table)
+
+        def scan_all(connection: sqlite3.Connection) -> list[list[Row]]:
+            connection.execute("BEGIN")  # one snapshot for every range
+            if columns:
+                self._check_projection(connection, table, columns)
+            return [_scan_range(connection, name, r, projection is None, decode) for r in ranges]
+
+        results = await self._call(self._db.read, table, scan_all)
+        rows = sum(map(len, results))
+        cells = sum(len(c) for result in results for _, c in result)
+        self.stats.record(rows, cells, columns)
+        return results
+
+    async def put_rows(self, table: str, rows: Iterable[Row]) -> int:
+        batch = rows if isinstance(rows, list) else list(rows)
+        sql = _put_sql(table)
+
+        def put(connection: sqlite3.Connection) -> tuple[int, int]:
+            n_rows = n_cells = 0
+
+            def packed() -> Iterable[tuple[bytes, bytes]]:
+                nonlocal n_rows, n_cells
+                for key, cells in sorted(batch, key=itemgetter(0)):  # stable: last put wins
+                    if not key:
+                        raise InvalidArgument(f"empty row key in a put to {table!r}", table=table)
+                    if cells:
+                        n_rows += 1
+                        n_cells += len(cells)
+                        yield key, packb(cells)
+
+            connection.executemany(sql, packed())
+            return n_rows, n_cells
+
+        n_rows, n_cells = await self._call(self._db.write, table, put) if batch else (0, 0)
+        self.stats.record(n_rows, n_cells, None)
+        return n_rows
+
+    async def put_batch(self, table: str, batch: CellBatch) -> int:
+        """Put a columnar batch, packed a whole batch at a time; returns the rows put."""
+        sql = _put_sql(table)
+
+        def put(connection: sqlite3.Connection) -> tuple[int, int]:
+            if not all(batch.keys):
+                raise InvalidArgument(f"empty row key in a put to {table!r}", table=table)
+            if batch.columns:
+                self._check_projection(connection, table, [c for c, _ in batch.columns])
+            present = np.zeros(len(batch), dtype=bool)
+            for _, values in batch.columns:
+                present |= values.is_valid().to_numpy(zero_copy_only=False)
+            layout, values = layout_of(batch)
+            layout_id, new = self._layouts.id_for(connection, layout)
+            try:
+                blobs = pack_rows(layout, layout_id, values, len(batch))
+                keys = batch.keys
+                order = sorted(np.flatnonzero(present).tolist(), key=keys.__getitem__)
+                connection.executemany(sql, ((keys[i], blobs[i]) for i in order))
+            except BaseException:
+                if new:
+                    self._layouts.forget(layout_id)
+                raise
+            cells = sum(len(v) - v.null_count for _, v in batch.columns)
+            return len(order), cells
+
+        n_rows, n_cells = await self._call(self._db.write, table, put) if len(batch) else (0, 0)
+        self.stats.record(n_rows, n_cells, None)
+        return n_rows
+
+    async def delete_rows(self, table: str, keys: Sequence[RowKey]) -> None:
+        sql = f"DELETE FROM {sql_name(table)} WHERE key = ?"
+
+        def delete(connection: sqlite3.Connection) -> None:
+            connection.executemany(sql, ((key,) for key in keys))
+
+        if keys:
+            await self._call(self._db.write, table, delete)
+        self.stats.record(len(keys), 0, None)
+
+    async def count_rows(self, table: str) -> int:
+        def count(connection: sqlite3.Connection) -> int:
+            (n,) = connection.execute(f"SELECT count(*) FROM {sql_name(table)}").fetchone()
+            return int(n)
+
+        n = await self._call(self._db.read, table, count)
+        self.stats.record(n, 0, None)
+        return n
+
+    async def ping(self) -> None:
+        def probe(connection: sqlite3.Connection) -> None:
+            connection.execute(f"SELECT count(*) FROM {CATALOG}").fetchone()
+
+        await self._call(self._db.read, None, probe)
+
+    async def close(self) -> None:
+        await self._db.close()
+        self._layouts.close()
+
+    def _check_projection(
+        self, connection: sqlite3.Connection, table: str, columns: Sequence[Column]
+    ) -> None:
+        """Refuse columns of a family the table lacks, as HBase does."""
+        row = connection.execute(
+            f"SELECT families FROM {CATALOG} WHERE name = ?", (table,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"table {table!r} does not exist in {self.path}", table=table)
+        unknown = unknown_families(columns, json.loads(row[0]))
+        if unknown:
+            raise InvalidArgument(
+                f"table {table!r} has no column family {', '.join(unknown)}",
+                table=table,
+                families=unknown,
+            )
+
+    def _decoder(self, projection: Projection | None) -> Callable[[bytes], Cells]:
+        """Stored row → cells, projected (empty when the row has none of the columns)."""
+        decode = self._layouts.decode
+        if projection is None:
+            return decode
+        wanted = None if projection.families else set(projection.exact)
+        return lambda blob: projection.apply(decode(blob, wanted))
+
+    async def _call(
+        self,
+        run: Callable[[Callable[[sqlite3.Connection], T]], Awaitable[T]],
+        table: str | None,
+        fn: Callable[[sqlite3.Connection], T],
+    ) -> T:
+        """Run ``fn`` through ``run`` (read or write), translating SQLite errors once."""
+        try:
+            return await run(fn)
+        except sqlite3.Error as error:
+            raise self._translate(error, table) from error
+
+    def _translate(self, error: sqlite3.Error, table: str | None) -> Exception:
+        if table is not None and str(error).startswith("no such table: t:"):
+            return NotFound(f"table {table!r} does not exist in {self.path}", table=table)
+        return BackendUnavailable(
+            f"embedded store {self.path}: {error}", path=str(self.path), error=str(error)
+        )
+
+
+def _put_sql(table: str) -> str:
+    return (
+        f"INSERT INTO {sql_name(table)} (key, cells) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET cells = merge_cells(cells, excluded.cells)"
+    )
+
+
+def _scan_range(
+    connection: sqlite3.Connection,
+    table_sql: str,
+    r: ScanRange,
+    every_column: bool,
+    decode: Callable[[bytes], Cells],
+) -> list[Row]:
+    """The rows of one range, in key order (descending when reversed), up to its limit."""
+    if (r.limit is not None and r.limit <= 0) or (r.stop is not None and r.stop <= r.start):
+        return []
+    sql = f"SELECT key, cells FROM {table_sql} WHERE key >= ?"
+    params: list[object] = [r.start]
+    if r.stop is not None:
+        sql += " AND key < ?"
+        params.append(r.stop)
+    sql += " ORDER BY key DESC" if r.reverse else " ORDER BY key"
+    if every_column:
+        if r.limit is not None:
+            sql += " LIMIT ?"
+            params.append(r.limit)
+        return [(key, decode(blob)) for key, blob in connection.execute(sql, params)]
+    rows: list[Row] = []
+    for key, blob in connection.execute(sql, params):
+        if cells := decode(blob):  # rows without any projected column are skipped
+            rows.append((key, cells))
+            if len(rows) == r.limit:
+                break
+    return rows

@@ -1,0 +1,79 @@
+"""Row layouts of the embedded store's packed rows (:mod:`~fink_gateway.loaders.packed_rows`).
+
+A packed row names its layout by id; the layouts live in the ``_layouts`` table of the same
+file. :class:`LayoutRegistry` caches them for every thread of the process. On a miss it reads
+the table through its own connection, which sees every committed layout; the writer
+registers a layout *before* the rows that use it are committed, so that the put-merge SQL
+function can decode them inside the transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+from msgpack import unpackb
+
+from fink_gateway.loaders.packed_rows import Layout, is_packed, layout_id_of, unpack_row
+from fink_gateway.loaders.types import Cells
+
+LAYOUTS = "_layouts"
+LAYOUTS_SQL = f"CREATE TABLE IF NOT EXISTS {LAYOUTS} (id INTEGER PRIMARY KEY, layout BLOB UNIQUE)"
+
+
+class LayoutRegistry:
+    """Layouts by id, shared by the threads of one embedded store."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._by_id: dict[int, Layout] = {}
+        self._lock = threading.Lock()
+        self._connection: sqlite3.Connection | None = None
+
+    def id_for(self, connection: sqlite3.Connection, layout: Layout) -> tuple[int, bool]:
+        """The id of ``layout`` inside the writer's transaction; True when it is new here."""
+        raw = layout.to_bytes()
+        connection.execute(f"INSERT OR IGNORE INTO {LAYOUTS} (layout) VALUES (?)", (raw,))
+        (layout_id,) = connection.execute(
+            f"SELECT id FROM {LAYOUTS} WHERE layout = ?", (raw,)
+        ).fetchone()
+        with self._lock:
+            new = layout_id not in self._by_id
+            self._by_id[layout_id] = layout
+        return layout_id, new
+
+    def forget(self, layout_id: int) -> None:
+        """Drop a layout whose transaction rolled back (its id may be reused)."""
+        with self._lock:
+            self._by_id.pop(layout_id, None)
+
+    def get(self, layout_id: int) -> Layout:
+        layout = self._by_id.get(layout_id)
+        if layout is not None:
+            return layout
+        with self._lock:
+            if self._connection is None:
+                self._connection = sqlite3.connect(
+                    self.path, isolation_level=None, check_same_thread=False
+                )
+            row = self._connection.execute(
+                f"SELECT layout FROM {LAYOUTS} WHERE id = ?", (layout_id,)
+            ).fetchone()
+            if row is None:
+                raise sqlite3.DatabaseError(f"{self.path}: unknown row layout {layout_id}")
+            layout = self._by_id[layout_id] = Layout.from_bytes(row[0])
+        return layout
+
+    def decode(self, blob: bytes, wanted: set[bytes] | None = None) -> Cells:
+        """The cells of a stored row, packed or msgpack (``wanted``: only these columns)."""
+        if is_packed(blob):
+            return unpack_row(blob, self.get(layout_id_of(blob)), wanted)
+        cells: Cells = unpackb(blob)
+        return cells
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None

@@ -1,0 +1,155 @@
+"""Per-request reads of Fink's tables: batched, column-projected, cached.
+
+A :class:`Reader` lives for one GraphQL request. Its DataLoaders collect the object ids that
+resolvers ask for during one tick of the event loop and read them in ONE store call per
+table and column set, whatever the number of objects. Results are also kept in the
+cross-request :class:`~fink_gateway.loaders.cache.ResultCache` under the data version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from strawberry.dataloader import DataLoader
+
+from fink_gateway.loaders import tables
+from fink_gateway.loaders.cache import ResultCache
+from fink_gateway.loaders.counting import CountingStore
+from fink_gateway.loaders.data_version import read_data_version
+from fink_gateway.loaders.decoding import Types, read_table_types
+from fink_gateway.loaders.fink_columns import (
+    INDEX_COLUMNS,
+    MAIN_COLUMNS,
+    PIXEL_COLUMNS,
+    UPPER_COLUMNS,
+    UPPERVALID_COLUMNS,
+)
+from fink_gateway.loaders.store import Store
+from fink_gateway.loaders.types import Column, Row, ScanRange
+
+CATALOG_TYPES: dict[tables.TableSpec, dict[Column, str]] = {
+    spec: {c.column: c.type for c in columns}
+    for spec, columns in (
+        (tables.MAIN, MAIN_COLUMNS),
+        (tables.ANOMALY, MAIN_COLUMNS),
+        (tables.PIXEL128, PIXEL_COLUMNS),
+        (tables.CLASS, INDEX_COLUMNS),
+        (tables.SSNAMENR, INDEX_COLUMNS),
+        (tables.TRACKLET, INDEX_COLUMNS),
+        (tables.TNS, INDEX_COLUMNS),
+        (tables.UPPER, UPPER_COLUMNS),
+        (tables.UPPERVALID, UPPERVALID_COLUMNS),
+    )
+}
+"""Fink's types per table, used where a table has no schema row for a column."""
+
+
+class TypesCache:
+    """Schema-row types per table, shared by requests, reloaded when the data version moves."""
+
+    def __init__(self) -> None:
+        self._types: dict[tuple[str, str], Types] = {}
+        self._lock = asyncio.Lock()
+
+    async def get(self, store: CountingStore, table: str, spec: tables.TableSpec,
+                  version: str) -> Types:
+        key = (table, version)
+        if key not in self._types:
+            async with self._lock:
+                if key not in self._types:
+                    fallback = CATALOG_TYPES.get(spec, {})
+                    types = await read_table_types(store, table, fallback)  # type: ignore[arg-type]
+                    self._types = {k: v for k, v in self._types.items() if k[1] == version}
+                    self._types[key] = types
+        return self._types[key]
+
+
+@dataclass(frozen=True, slots=True)
+class RowsKey:
+    """One prefix of one table, read with one column projection."""
+
+    table: tables.TableSpec
+    prefix: bytes
+    columns: tuple[Column, ...]
+
+
+class Reader:
+    """Reads for one request. ``stats`` counts its store work."""
+
+    def __init__(
+        self, store: Store, prefix: str, types: TypesCache, cache: ResultCache | None = None
+    ) -> None:
+        self.store = CountingStore(store)
+        self.prefix = prefix
+        self._types = types
+        self._cache = cache
+        self._version: str | None = None
+        self.rows_by_prefix: DataLoader[RowsKey, list[Row]] = DataLoader(
+            load_fn=self._load_prefixes
+        )
+
+    @property
+    def stats(self):  # type: ignore[no-untyped-def]
+        return self.store.stats
+
+    def table(self, spec: tables.TableSpec) -> str:
+        return spec.name(self.prefix)
+
+    async def data_version(self) -> str:
+        """The data version, read once per request."""
+        if self._version is None:
+            self._version = await read_data_version(self.store, self.prefix)  # type: ignore[arg-type]
+        return self._version
+
+    async def types(self, spec: tables.TableSpec) -> Types:
+        """Types of the table's columns (schema rows over Fink's catalog)."""
+        version = await self.data_version()
+        return await self._types.get(self.store, self.table(spec), spec, version)
+
+    async def rows_with_prefix(
+        self, spec: tables.TableSpec, prefix: bytes, columns: Sequence[Column]
+    ) -> list[Row]:
+        """Every row of ``spec`` whose key starts with ``prefix`` (batched with other calls)."""
+        return await self.rows_by_prefix.load(RowsKey(spec, prefix, tuple(sorted(columns))))
+
+    async def scan(
+        self, spec: tables.TableSpec, ranges: Sequence[ScanRange], columns: Sequence[Column] | None
+    ) -> list[list[Row]]:
+        """Several ranges of one table in one round trip (no cross-request cache)."""
+        results = await self.store.scan(self.table(spec), ranges, columns)
+        return [[r for r in rows if not r[0].startswith(tables.SCHEMA_ROW_PREFIX)]
+                for rows in results]
+
+    async def _load_prefixes(self, keys: list[RowsKey]) -> list[list[Row]]:
+        version = await self.data_version()
+        cache_keys = [self._cache_key(version, k) for k in keys]
+        cached = await self._cache.get_many(cache_keys) if self._cache else [None] * len(keys)
+        results: list[list[Row] | None] = [
+            None if c is None else [(k, v) for k, v in c] for c in cached
+        ]
+        groups: dict[tuple[tables.TableSpec, tuple[Column, ...]], list[int]] = defaultdict(list)
+        for i, key in enumerate(keys):
+            if results[i] is None:
+                groups[(key.table, key.columns)].append(i)
+
+        async def read(spec: tables.TableSpec, columns: tuple[Column, ...], where: list[int]
+                       ) -> None:
+            ranges = [ScanRange.prefix(keys[i].prefix) for i in where]
+            found = await self.scan(spec, ranges, list(columns) or None)
+            for i, rows in zip(where, found, strict=True):
+                results[i] = rows
+
+        await asyncio.gather(*(read(s, c, w) for (s, c), w in groups.items()))
+        if self._cache:
+            fresh = [(cache_keys[i], [[k, v] for k, v in results[i]])  # type: ignore[union-attr]
+                     for w in groups.values() for i in w]
+            await self._cache.set_many(fresh)
+        return [r if r is not None else [] for r in results]
+
+    def _cache_key(self, version: str, key: RowsKey) -> str:
+        columns = hashlib.blake2b(b",".join(key.columns), digest_size=8).hexdigest()
+        return f"{self.prefix}|{version}|{key.table.suffix}|{key.prefix.hex()}|{columns}"

@@ -1,0 +1,85 @@
+"""Shared fixtures: ``store_factory`` opens a store and a fresh table prefix, on every backend."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from fink_gateway.loaders.embedded import EmbeddedStore
+from fink_gateway.loaders.hbase import HBaseStore
+
+HBASE_ENV = "FINK_GATEWAY_TEST_HBASE"
+"""``host:port`` of an HBase Thrift1 server for the ``hbase`` tests; unset: they are skipped."""
+
+TestStore = EmbeddedStore | HBaseStore
+
+
+def hbase_address() -> tuple[str, int] | None:
+    """The test HBase server named by the environment, or None."""
+    address = os.environ.get(HBASE_ENV, "").strip()
+    if not address:
+        return None
+    host, _, port = address.rpartition(":")
+    return (host or "127.0.0.1"), int(port or 9090)
+
+
+class StoreFactory:
+    """``store, prefix = await factory()``: a new store on one backend and a fresh prefix.
+
+    Tables named ``prefix`` or ``prefix.<anything>`` are dropped and the stores closed at
+    teardown. ``backend`` is ``"embedded"`` or ``"hbase"``.
+    """
+
+    def __init__(self, backend: str, opener: Callable[[], TestStore]) -> None:
+        self.backend = backend
+        self.open = opener
+        self._stores: list[TestStore] = []
+        self._prefixes: list[str] = []
+
+    async def __call__(self) -> tuple[TestStore, str]:
+        store = self.open()
+        self._stores.append(store)
+        prefix = f"gwtest_{uuid.uuid4().hex[:12]}"
+        self._prefixes.append(prefix)
+        return store, prefix
+
+    async def clean_up(self) -> None:
+        if self._prefixes:
+            store = self.open()
+            try:
+                for name in await store.list_tables():
+                    if any(name == p or name.startswith(p + ".") for p in self._prefixes):
+                        await store.drop_table(name)
+            finally:
+                await store.close()
+        for store in self._stores:
+            await store.close()
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(params=["embedded", pytest.param("hbase", marks=pytest.mark.hbase)])
+async def store_factory(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[StoreFactory]:
+    """A :class:`StoreFactory` per backend: ``embedded`` (a tmp file) and ``hbase``."""
+    if request.param == "hbase":
+        address = hbase_address()
+        if address is None:
+            pytest.skip(f"{HBASE_ENV}=host:port is not set")
+        host, port = address
+        factory = StoreFactory("hbase", lambda: HBaseStore(host, port, timeout_s=60.0))
+    else:
+        path = tmp_path / "store.db"
+        factory = StoreFactory("embedded", lambda: EmbeddedStore(path))
+    try:
+        yield factory
+    finally:
+        await factory.clean_up()
