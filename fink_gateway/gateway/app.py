@@ -14,19 +14,25 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-from strawberry.asgi import GraphQL
 
 from fink_gateway import __version__
 from fink_gateway.errors import GatewayError
 from fink_gateway.gateway.config import Settings
+from fink_gateway.gateway.context import Services
+from fink_gateway.gateway.graphql_view import GatewayGraphQL
+from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.loaders.store import Store
 from fink_gateway.schema.build import build_schema
 
 log = logging.getLogger("fink_gateway")
 
 
-def build_app(settings: Settings, store: Store) -> Starlette:
-    """The gateway serving ``store``; the store is closed when the app shuts down."""
+def build_app(settings: Settings, store: Store, prefix: str | None = None) -> Starlette:
+    """The gateway serving ``store`` (tables ``prefix``…); the store is closed at shutdown."""
+    cache = ResultCache(
+        settings.cache.backend, settings.cache.redis_url, settings.cache.ttl_seconds
+    )
+    services = Services(store, settings, prefix or settings.table_prefix, cache)
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "version": __version__})
@@ -48,9 +54,10 @@ def build_app(settings: Settings, store: Store) -> Starlette:
         try:
             yield
         finally:
+            await cache.close()
             await store.close()
 
-    graphql = GraphQL(build_schema())
+    graphql = GatewayGraphQL(services, schema=build_schema(telemetry=settings.telemetry))
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -59,6 +66,5 @@ def build_app(settings: Settings, store: Store) -> Starlette:
         ],
         lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.store = store
+    app.state.services = services
     return app

@@ -155,7 +155,7 @@ def serve(ctx: click.Context, store: str | None, host: str | None, port: int | N
         live_store = open_store(url)
     except GatewayError as exc:
         raise click.ClickException(f"{exc.code}: {exc}") from None
-    app = build_app(settings, live_store)
+    app = build_app(settings, live_store, _prefix(ctx, url))
     console.print(f"GraphQL at http://{host or server.host}:{port or server.port}/graphql")
     uvicorn.run(
         app, host=host or server.host, port=port or server.port, log_level=settings.log_level

@@ -1,0 +1,39 @@
+"""The per-request context: a fresh Reader (DataLoaders, counters) over the shared store."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from fink_gateway.gateway.config import Settings
+from fink_gateway.loaders.cache import ResultCache
+from fink_gateway.loaders.reader import Reader, TypesCache
+from fink_gateway.loaders.store import Store
+
+
+@dataclass
+class RequestContext:
+    """What resolvers see as ``info.context``."""
+
+    reader: Reader
+    settings: Settings
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    fits: int = 0  # expensive fits asked for so far in this request
+
+
+@dataclass
+class Services:
+    """Process-wide objects shared by every request."""
+
+    store: Store
+    settings: Settings
+    prefix: str
+    cache: ResultCache | None
+    types: TypesCache = field(default_factory=TypesCache)
+
+    def new_context(self, request_id: str | None = None) -> RequestContext:
+        reader = Reader(self.store, self.prefix, self.types, self.cache)
+        context = RequestContext(reader, self.settings)
+        if request_id:
+            context.request_id = request_id
+        return context

@@ -1,0 +1,175 @@
+"""``Object``: everything known about one ZTF object, read in one batched scan."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import numpy as np
+import strawberry
+
+from fink_gateway.resolvers import args
+from fink_gateway.resolvers.lightcurve import build_lightcurve
+from fink_gateway.resolvers.objects import ObjectData, alert_page
+from fink_gateway.resolvers.times import iso_time
+from fink_gateway.schema.alert import Alert, alert_from_record
+from fink_gateway.schema.classification import Classification, classification_of
+from fink_gateway.schema.enums import FID_OF_BAND, Band
+from fink_gateway.schema.lightcurve import LightCurve
+from fink_gateway.schema.pagination import AlertConnection, page
+from fink_gateway.science.coords import constellation, galactic, mean_position
+
+
+@strawberry.type(description="Mean position of an object's alerts.")
+class Position:
+    ra: float = strawberry.field(description="Mean right ascension (ICRS), deg.")
+    dec: float = strawberry.field(description="Mean declination (ICRS), deg.")
+    galactic_l: float = strawberry.field(description="Galactic longitude, deg.")
+    galactic_b: float = strawberry.field(description="Galactic latitude, deg.")
+    constellation: str = strawberry.field(description="Constellation (full name).")
+
+
+@strawberry.type(description="Catalogue cross-matches of the object's latest alert.")
+class Crossmatch:
+    simbad: str | None = strawberry.field(
+        description="SIMBAD type of the nearest source within 1.5 arcsec (d:cdsxmatch)."
+    )
+    gaia_dr3_name: str | None = strawberry.field(description="Gaia DR3 source (d:DR3Name).")
+    gaia_parallax: float | None = strawberry.field(description="Gaia DR3 parallax (d:Plx), mas.")
+    gaia_parallax_error: float | None = strawberry.field(description="Its error (d:e_Plx), mas.")
+    gaia_class: str | None = strawberry.field(description="Gaia DR3 class (d:gaiaClass).")
+    vsx: str | None = strawberry.field(description="AAVSO VSX variable type (d:vsx).")
+    gcvs: str | None = strawberry.field(description="GCVS variable type (d:gcvs).")
+    tns_type: str | None = strawberry.field(description="TNS classification (d:tns).")
+    x3hsp: str | None = strawberry.field(description="3HSP blazar match (d:x3hsp).")
+    x4lac: str | None = strawberry.field(description="4LAC blazar match (d:x4lac).")
+    spicy_class: str | None = strawberry.field(description="SPICY YSO class (d:spicy_class).")
+    mangrove_hyperleda_name: str | None = strawberry.field(
+        description="Mangrove host galaxy, HyperLEDA name (d:mangrove_HyperLEDA_name)."
+    )
+    mangrove_2mass_name: str | None = strawberry.field(
+        description="Mangrove host galaxy, 2MASS name (d:mangrove_2MASS_name)."
+    )
+    mangrove_lum_dist: str | None = strawberry.field(
+        description="Mangrove host luminosity distance (d:mangrove_lum_dist)."
+    )
+
+
+@strawberry.type(description="A ZTF object: all its alerts, light curve, classification.")
+class Object:
+    _data: strawberry.Private[ObjectData]
+    object_id: str = strawberry.field(description="ZTF object identifier (i:objectId).")
+
+    @strawberry.field(description="The object's alerts, newest first.")
+    def alerts(
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        since: Annotated[
+            str | None,
+            strawberry.argument(description="Keep alerts at or after this date (ISO, JD or MJD)."),
+        ] = None,
+        until: Annotated[
+            str | None,
+            strawberry.argument(description="Keep alerts at or before this date (ISO, JD or MJD)."),
+        ] = None,
+    ) -> AlertConnection:
+        limits = info.context.settings.limits
+        size = args.page_size(first, limits.first_default, limits.first_max)
+        start, stop = args.date_window(since, until)
+        cursor = args.decode_cursor(after, "jd")
+        after_jd = float(cursor) if cursor is not None else None
+        result = alert_page(self._data, size, after_jd, start, stop)
+        edges, info_ = page(
+            [
+                (args.encode_cursor("jd", c), alert_from_record(r, simbad))
+                for c, r, simbad in result.items
+            ],
+            result.has_next,
+        )
+        return AlertConnection(edges=edges, page_info=info_, total_count=result.total)
+
+    @strawberry.field(description="The most recent alert.")
+    def last_alert(self) -> Alert:  # type: ignore[valid-type]
+        result = alert_page(self._data, 1, None, None, None)
+        _, record, simbad = result.items[0]
+        return alert_from_record(record, simbad)
+
+    @strawberry.field(description="Number of alerts of the object.")
+    def n_alerts(self) -> int:
+        return len(self._data.rows)
+
+    @strawberry.field(
+        description="First detection (i:jdstarthist of the latest alert), ISO 8601 UTC."
+    )
+    def first_seen(self) -> str | None:
+        jdstarthist = self._data.table.get("jdstarthist")
+        if jdstarthist is None or not len(jdstarthist):
+            return None
+        return iso_time(float(np.asarray(jdstarthist)[-1]))
+
+    @strawberry.field(description="Latest alert (i:jd), ISO 8601 UTC.")
+    def last_seen(self) -> str:
+        return iso_time(float(self._data.jd[-1]))
+
+    @strawberry.field(description="Time between first detection and latest alert, days.")
+    def lapse(self) -> float | None:
+        jdstarthist = self._data.table.get("jdstarthist")
+        if jdstarthist is None or not len(jdstarthist):
+            return None
+        return float(self._data.jd[-1] - np.asarray(jdstarthist)[-1])
+
+    @strawberry.field(description="Mean position of the alerts and where it lies on the sky.")
+    def position(self) -> Position:
+        ra, dec = mean_position(
+            np.asarray(self._data.table["ra"]), np.asarray(self._data.table["dec"])
+        )
+        lon, lat = galactic(ra, dec)
+        return Position(ra=ra, dec=dec, galactic_l=lon, galactic_b=lat,
+                        constellation=constellation(ra, dec))
+
+    @strawberry.field(description="Fink's classification of the latest alert.")
+    def classification(self) -> Classification:
+        labels = self._data.labels()
+        records = self._data.records()
+        simbad = self._data.simbad()
+        label = str(labels[-1]) if labels is not None else "Unknown"
+        return classification_of(records[-1], label, bool(simbad[-1]))
+
+    @strawberry.field(description="Catalogue cross-matches (of the latest alert).")
+    def crossmatch(self) -> Crossmatch:
+        r = self._data.records()[-1]
+
+        def text(name: str) -> str | None:
+            value = r.get(name)
+            return None if value is None else str(value)
+
+        def number(name: str) -> float | None:
+            value = r.get(name)
+            return None if value is None else float(value)  # type: ignore[arg-type]
+
+        return Crossmatch(
+            simbad=text("cdsxmatch"), gaia_dr3_name=text("DR3Name"),
+            gaia_parallax=number("Plx"), gaia_parallax_error=number("e_Plx"),
+            gaia_class=text("gaiaClass"), vsx=text("vsx"), gcvs=text("gcvs"),
+            tns_type=text("tns") or None, x3hsp=text("x3hsp"), x4lac=text("x4lac"),
+            spicy_class=text("spicy_class"),
+            mangrove_hyperleda_name=text("mangrove_HyperLEDA_name"),
+            mangrove_2mass_name=text("mangrove_2MASS_name"),
+            mangrove_lum_dist=text("mangrove_lum_dist"),
+        )  # fmt: skip
+
+    @strawberry.field(description="The light curve as columns, oldest point first.")
+    async def lightcurve(
+        self,
+        info: strawberry.Info,
+        with_upper_limits: Annotated[
+            bool, strawberry.argument(description="Add Fink's upper limits and bad-quality points.")
+        ] = False,
+        bands: Annotated[
+            list[Band] | None, strawberry.argument(description="Only these filters (default: all).")
+        ] = None,
+    ) -> LightCurve:
+        fids = None if bands is None else {FID_OF_BAND[b] for b in bands}
+        data = await build_lightcurve(info.context.reader, self._data, with_upper_limits, fids)
+        return LightCurve(_data=data)

@@ -1,0 +1,44 @@
+"""Relay-style connections: opaque, stable cursors; ``first`` capped by configuration."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from fink_gateway.schema.alert import Alert
+
+NodeT = TypeVar("NodeT")
+
+
+@strawberry.type(description="Where a page ends and whether more follows.")
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None = strawberry.field(
+        description="Pass as `after` to get the next page."
+    )
+
+
+@strawberry.type(description="One item of a page with its cursor.")
+class Edge(Generic[NodeT]):
+    cursor: str
+    node: NodeT
+
+
+@strawberry.type(description="A page of alerts, newest first.")
+class AlertConnection:
+    edges: list[Edge[Alert]]  # type: ignore[valid-type]
+    page_info: PageInfo
+    total_count: int = strawberry.field(
+        description="Number of alerts in the whole list (all pages)."
+    )
+
+    @strawberry.field(description="The alerts of this page (the edges' nodes).")
+    def nodes(self) -> list[Alert]:  # type: ignore[valid-type]
+        return [e.node for e in self.edges]
+
+
+def page(items: list[tuple[str, Any]], has_next: bool) -> tuple[list[Edge[Any]], PageInfo]:
+    """Edges and page info from (cursor, node) pairs."""
+    edges = [Edge(cursor=c, node=n) for c, n in items]
+    return edges, PageInfo(has_next_page=has_next, end_cursor=edges[-1].cursor if edges else None)

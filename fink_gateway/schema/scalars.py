@@ -1,0 +1,71 @@
+"""Custom scalars: whole columns of numbers or text, and 64-bit integers.
+
+Light curves are columnar: one list per column. GraphQL executors complete a ``[Float]``
+item by item, which costs ~20× more than the rest of a light-curve query; a *series* scalar
+hands the whole column to the JSON encoder at once (measured in BENCHMARKS.md). Values are
+JSON arrays; missing values are ``null``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NewType
+
+import numpy as np
+import strawberry
+from graphql import GraphQLError
+
+FloatSeries = NewType("FloatSeries", object)
+IntSeries = NewType("IntSeries", object)
+StringSeries = NewType("StringSeries", object)
+Long = NewType("Long", int)
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _int_series(value: Any) -> Any:
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        return [None if np.isnan(v) else int(v) for v in value.tolist()]
+    return value
+
+
+def _output_only(value: Any) -> Any:
+    raise GraphQLError("series scalars are output values only")
+
+
+def _long(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise GraphQLError(f"Long cannot represent {value!r}")
+    try:
+        return int(value)
+    except ValueError:
+        raise GraphQLError(f"Long cannot represent {value!r}") from None
+
+
+SCALAR_MAP = {
+    FloatSeries: strawberry.scalar(
+        name="FloatSeries",
+        description="A column of floating-point values as a JSON array (null where missing).",
+        serialize=_as_is,
+        parse_value=_output_only,
+    ),
+    IntSeries: strawberry.scalar(
+        name="IntSeries",
+        description="A column of integers as a JSON array (null where missing).",
+        serialize=_int_series,
+        parse_value=_output_only,
+    ),
+    StringSeries: strawberry.scalar(
+        name="StringSeries",
+        description="A column of strings as a JSON array (null where missing).",
+        serialize=_as_is,
+        parse_value=_output_only,
+    ),
+    Long: strawberry.scalar(
+        name="Long",
+        description="A 64-bit signed integer (ZTF candid, pid…), as a JSON number.",
+        serialize=int,
+        parse_value=_long,
+    ),
+}
