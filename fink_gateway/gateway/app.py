@@ -13,12 +13,14 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from fink_gateway import __version__
 from fink_gateway.errors import GatewayError
 from fink_gateway.gateway.config import Settings
 from fink_gateway.gateway.context import Services
+from fink_gateway.gateway.graphiql import STATIC, STATIC_URL
 from fink_gateway.gateway.graphql_view import GatewayGraphQL
 from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.loaders.store import Store
@@ -63,6 +65,7 @@ def build_app(settings: Settings, store: Store, prefix: str | None = None) -> St
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Mount(STATIC_URL, app=StaticFiles(directory=STATIC, check_dir=False), name="static"),
         ],
         lifespan=lifespan,
     )

@@ -6,11 +6,13 @@ from typing import Any
 
 import orjson
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from fink_gateway.gateway.context import RequestContext, Services
+from fink_gateway.gateway.graphiql import graphiql_html
+from fink_gateway.resolvers.examples import ExampleTarget, example_target
 
 _ORJSON = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
 
@@ -41,3 +43,11 @@ class GatewayGraphQL(GraphQL):
 
     def encode_json(self, data: object) -> bytes:  # type: ignore[override]
         return encode_response(data)
+
+    async def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
+        reader = self.services.new_context().reader
+        try:
+            target = await example_target(reader)
+        except Exception:  # an unreachable store must not hide the IDE
+            target = ExampleTarget("ZTF21abfmbix", 92.4445778, 35.5722176, "SN candidate")
+        return HTMLResponse(graphiql_html(target))
