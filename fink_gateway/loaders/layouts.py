@@ -15,7 +15,13 @@ from pathlib import Path
 
 from msgpack import unpackb
 
-from fink_gateway.loaders.packed_rows import Layout, is_packed, layout_id_of, unpack_row
+from fink_gateway.loaders.packed_rows import (
+    Layout,
+    Projector,
+    is_packed,
+    layout_id_of,
+    unpack_row,
+)
 from fink_gateway.loaders.types import Cells
 
 LAYOUTS = "_layouts"
@@ -28,6 +34,7 @@ class LayoutRegistry:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._by_id: dict[int, Layout] = {}
+        self._projectors: dict[tuple[int, frozenset[bytes]], Projector] = {}
         self._lock = threading.Lock()
         self._connection: sqlite3.Connection | None = None
 
@@ -47,6 +54,7 @@ class LayoutRegistry:
         """Drop a layout whose transaction rolled back (its id may be reused)."""
         with self._lock:
             self._by_id.pop(layout_id, None)
+            self._projectors = {k: p for k, p in self._projectors.items() if k[0] != layout_id}
 
     def get(self, layout_id: int) -> Layout:
         layout = self._by_id.get(layout_id)
@@ -68,8 +76,17 @@ class LayoutRegistry:
     def decode(self, blob: bytes, wanted: set[bytes] | None = None) -> Cells:
         """The cells of a stored row, packed or msgpack (``wanted``: only these columns)."""
         if is_packed(blob):
-            return unpack_row(blob, self.get(layout_id_of(blob)), wanted)
+            layout_id = layout_id_of(blob)
+            if wanted is None:
+                return unpack_row(blob, self.get(layout_id))
+            key = (layout_id, frozenset(wanted))
+            projector = self._projectors.get(key)
+            if projector is None:
+                projector = self._projectors[key] = Projector.plan(self.get(layout_id), wanted)
+            return projector.unpack(blob)
         cells: Cells = unpackb(blob)
+        if wanted is not None:
+            return {c: v for c, v in cells.items() if c in wanted}
         return cells
 
     def close(self) -> None:

@@ -13,6 +13,7 @@ list. A row unpacks to the same ``{b"fam:qual": value}`` cells as any other enco
 from __future__ import annotations
 
 import struct
+from itertools import accumulate
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -160,3 +161,44 @@ def unpack_row(blob: bytes, layout: Layout, wanted: set[bytes] | None = None) ->
     if wanted is not None:
         return {c: v for c, v in cells.items() if c in wanted}
     return cells
+
+
+@dataclass(frozen=True)
+class Projector:
+    """Reads only some columns of a layout's packed rows (a plan made once per projection)."""
+
+    layout: Layout
+    fixed: tuple[tuple[bytes, int, int, int], ...]  # (column, bit, offset, width)
+    variable: tuple[tuple[bytes, int, int], ...]  # (column, bit, index among variable columns)
+
+    @classmethod
+    def plan(cls, layout: Layout, wanted: set[bytes]) -> Projector:
+        fixed, variable = [], []
+        offsets = layout.offsets
+        for j, column in enumerate(layout.columns):
+            if column not in wanted:
+                continue
+            if j < layout.n_fixed:
+                fixed.append((column, j, offsets[j], layout.widths[j]))
+            else:
+                variable.append((column, j, j - layout.n_fixed))
+        return cls(layout, tuple(fixed), tuple(variable))
+
+    def unpack(self, blob: bytes) -> Cells:
+        """The wanted cells of one packed row of this layout."""
+        layout = self.layout
+        start = _HEAD + len(layout.full_bitmap)
+        bits = int.from_bytes(blob[_HEAD:start], "little")
+        cells: Cells = {
+            column: blob[at : at + width]
+            for column, bit, at, width in self.fixed
+            if bits >> bit & 1
+        }
+        if self.variable:
+            lengths = layout.lengths.unpack_from(blob, layout.lengths_at)
+            base = layout.lengths_at + layout.lengths.size
+            ends = list(accumulate(lengths, initial=base))
+            for column, bit, k in self.variable:
+                if bits >> bit & 1:
+                    cells[column] = blob[ends[k] : ends[k + 1]]
+        return cells

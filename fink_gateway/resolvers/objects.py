@@ -45,16 +45,14 @@ class ObjectData:
         """Every read column as an array, oldest alert first."""
         return decode_columns(self.rows, self.types, self.columns)
 
-    def records(self) -> list[dict[str, object]]:
-        """One decoded dict per alert, oldest first, with ``classification`` when readable."""
+    def record(self, i: int) -> dict[str, object]:
+        """Alert ``i`` (oldest first; -1 the latest) decoded, with ``classification`` when
+        its inputs were read."""
+        record = decode_record(self.rows[i][1], self.types)
         labels = self.labels()
-        out = []
-        for i, (_, cells) in enumerate(self.rows):
-            record = decode_record(cells, self.types)
-            if labels is not None:
-                record["classification"] = labels[i]
-            out.append(record)
-        return out
+        if labels is not None:
+            record["classification"] = labels[i]
+        return record
 
     def labels(self) -> np.ndarray | None:
         """Fink's label of each alert, or None when its inputs were not read."""
@@ -115,12 +113,11 @@ def alert_page(
         keep &= jd < after_jd
     order = np.flatnonzero(keep)[::-1]
     chosen = order[:first].tolist()
-    records = obj.records() if chosen else []
     simbad = obj.simbad() if chosen and "cdsxmatch" in obj.table else None
     items = [
         (
             obj.rows[i][0].rsplit(b"_", 1)[1].decode(),
-            records[i],
+            obj.record(i),
             bool(simbad[i]) if simbad is not None else False,
         )
         for i in chosen

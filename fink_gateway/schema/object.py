@@ -131,14 +131,13 @@ class Object:
     @strawberry.field(description="Fink's classification of the latest alert.")
     def classification(self) -> Classification:
         labels = self._data.labels()
-        records = self._data.records()
         simbad = self._data.simbad()
         label = str(labels[-1]) if labels is not None else "Unknown"
-        return classification_of(records[-1], label, bool(simbad[-1]))
+        return classification_of(self._data.record(-1), label, bool(simbad[-1]))
 
     @strawberry.field(description="Catalogue cross-matches (of the latest alert).")
     def crossmatch(self) -> Crossmatch:
-        r = self._data.records()[-1]
+        r = self._data.record(-1)
 
         def text(name: str) -> str | None:
             value = r.get(name)

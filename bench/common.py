@@ -1,0 +1,82 @@
+"""Shared helpers of the benchmarks: data sets, timing, and writing BENCHMARKS.md sections."""
+
+from __future__ import annotations
+
+import platform
+import re
+import shlex
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERIES = Path(__file__).parent / "queries"
+
+
+def query(name: str) -> str:
+    """The text of ``bench/queries/<name>.graphql``."""
+    return (QUERIES / f"{name}.graphql").read_text()
+
+
+async def best_of(repeats: int, work: Callable[[], Awaitable[object]]) -> tuple[float, float]:
+    """(median, best) wall time of ``work`` over ``repeats`` runs, seconds (after one warm-up)."""
+    await work()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        await work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), min(times)
+
+
+def with_epochs(table: pa.Table, copies: int, step_days: float) -> pa.Table:
+    """Repeat every alert ``copies`` times, shifting its JD by ``step_days`` each time.
+
+    Makes long light curves (hundreds of points per object) out of demo alerts.
+    """
+    parts = []
+    candidate = table.column("candidate").combine_chunks()
+    names = [f.name for f in candidate.type]
+    for k in range(copies):
+        fields = [candidate.field(n) for n in names]
+        jd_index = names.index("jd")
+        fields[jd_index] = pc.add(fields[jd_index], k * step_days)
+        shifted = pa.StructArray.from_arrays(fields, names=names)
+        part = table.set_column(table.column_names.index("candidate"), "candidate", shifted)
+        parts.append(part.drop_columns(["prv_candidates"]) if "prv_candidates" in part.column_names
+                     else part)
+    return pa.concat_tables(parts)
+
+
+def machine() -> str:
+    import os
+
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{os.cpu_count()} cores, {memory:.0f} GiB RAM, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.machine()}")
+
+
+def write_section(path: Path, title: str, body: str) -> None:
+    """Replace (or append) the ``## <title>`` section of BENCHMARKS.md."""
+    command = " ".join(shlex.quote(a) for a in [".venv/bin/python", *sys.argv])
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    section = (f"## {title}\n\nCommand: `{command}`  \nRun: {stamp} on {machine()}\n\n"
+               f"{body.strip()}\n")
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(section + "\n", text)
+    else:
+        text = text.rstrip() + "\n\n" + section
+    path.write_text(text)
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values), q))
