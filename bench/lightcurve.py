@@ -31,19 +31,18 @@ from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, best_of, query, with_epochs, write_section  # noqa: E402
-from fink_gateway.gateway.app import build_app  # noqa: E402
-from fink_gateway.gateway.config import Settings  # noqa: E402
-from fink_gateway.gateway.context import Services  # noqa: E402
-from fink_gateway.gateway.graphql_view import encode_response  # noqa: E402
-from fink_gateway.ingest.demo import generate_alerts  # noqa: E402
-from fink_gateway.ingest.pipeline import ingest_tables  # noqa: E402
-from fink_gateway.loaders import tables  # noqa: E402
-from fink_gateway.loaders.decoding import decode_columns  # noqa: E402
-from fink_gateway.loaders.factory import open_store  # noqa: E402
-from fink_gateway.loaders.reader import TypesCache  # noqa: E402
-from fink_gateway.loaders.types import ScanRange  # noqa: E402
-from fink_gateway.schema.build import build_schema  # noqa: E402
+from bench.common import ROOT, best_of, query, with_epochs, write_section
+from fink_gateway.gateway.app import build_app
+from fink_gateway.gateway.config import Settings
+from fink_gateway.gateway.context import Services
+from fink_gateway.gateway.graphql_view import encode_response
+from fink_gateway.ingest.demo import generate_alerts
+from fink_gateway.ingest.pipeline import ingest_tables
+from fink_gateway.loaders import tables
+from fink_gateway.loaders.decoding import decode_columns
+from fink_gateway.loaders.factory import open_store
+from fink_gateway.loaders.types import ScanRange
+from fink_gateway.schema.build import build_schema
 
 PREFIX = "benchlc"
 LC_COLUMNS = [b"i:fid", b"i:jd", b"i:magpsf", b"i:sigmapsf"]
@@ -87,7 +86,8 @@ async def p1(store, ids: list[str]) -> dict[str, float]:  # type: ignore[no-unty
             out.append({"objectId": oid, "lightcurve": decode_columns(rows, types, LC_COLUMNS)})
         return orjson.dumps({"data": {"objects": out}}, option=orjson.OPT_SERIALIZE_NUMPY)
 
-    points = sum(len(o["lightcurve"]["jd"]) for o in orjson.loads(await gateway())["data"]["objects"])
+    objects = orjson.loads(await gateway())["data"]["objects"]
+    points = sum(len(o["lightcurve"]["jd"]) for o in objects)
     g_med, _ = await best_of(7, gateway)
     f_med, _ = await best_of(7, floor)
     return {"points": points, "gateway": g_med, "floor": f_med, "ratio": g_med / f_med}

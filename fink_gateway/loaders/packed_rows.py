@@ -13,9 +13,9 @@ list. A row unpacks to the same ``{b"fam:qual": value}`` cells as any other enco
 from __future__ import annotations
 
 import struct
-from itertools import accumulate
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 import numpy as np
 import pyarrow as pa
