@@ -80,3 +80,10 @@ def write_section(path: Path, title: str, body: str) -> None:
 
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q))
+
+
+async def drop_prefix(store, prefix: str) -> None:  # type: ignore[no-untyped-def]
+    """Drop every table of ``prefix`` (benchmarks on a shared HBase clean up after themselves)."""
+    for name in await store.list_tables():
+        if name == prefix or name.startswith(prefix + "."):
+            await store.drop_table(name)

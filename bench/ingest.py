@@ -55,6 +55,9 @@ from fink_gateway.loaders.types import Cells, Column, Row, RowKey, ScanRange
 ROOT = Path(__file__).resolve().parents[1]
 HBASE_PIDS = ROOT / ".hbase" / "run"
 """Pid files of a local ``scripts/hbase`` server (master + region server, Thrift)."""
+HBASE_LOG = ROOT / ".hbase" / "logs" / "master.log"
+"""Its region server log: writes held back by a full memstore are logged there."""
+MEMSTORE_BLOCKED = "Blocking updates"
 BASELINE = "encode only"
 GOALS = {"embedded": 20_000.0, "hbase": 5_000.0}
 """alerts/s without cutouts that the issue asks for."""
@@ -94,6 +97,8 @@ class Result:
     input_mb: float
     client_cpu_s: float
     server_cpu_s: float | None
+    other_cpu_s: float
+    memstore_blocks: int | None
     profile: list[tuple[str, float, int]] = field(default_factory=list)
 
     @property
@@ -181,6 +186,29 @@ def jvm_cpu_seconds(host: str) -> float | None:
     return total
 
 
+def machine_busy_seconds() -> float:
+    """CPU time every process of this machine has used since boot (``/proc/stat``)."""
+    ticks = [int(t) for t in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def log_size() -> int | None:
+    try:
+        return HBASE_LOG.stat().st_size
+    except OSError:
+        return None
+
+
+def memstore_blocks_since(offset: int | None) -> int | None:
+    """How many writes the local region server held back on a full memstore since ``offset``."""
+    if offset is None:
+        return None
+    with HBASE_LOG.open("rb") as log:
+        log.seek(offset)
+        return log.read().decode(errors="replace").count(MEMSTORE_BLOCKED)
+
+
 def client_cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -261,6 +289,8 @@ def run_case(case: Case, ipc: Path, groups: list[int], hbase: str | None) -> Res
     input_mb = pa.total_allocated_bytes() / 2**20
     host = (hbase or "").rsplit(":", 1)[0]
     server_before = jvm_cpu_seconds(host) if case.backend == "hbase" else None
+    log_before = log_size() if server_before is not None else None
+    busy_before = machine_busy_seconds()
     cpu_before = client_cpu_seconds()
     profiles = ThreadProfiles()
     if case.profile_top:
@@ -269,6 +299,7 @@ def run_case(case: Case, ipc: Path, groups: list[int], hbase: str | None) -> Res
     else:
         report = asyncio.run(ingest_case(case, tables, hbase))
     client_cpu = client_cpu_seconds() - cpu_before
+    busy = machine_busy_seconds() - busy_before
     server_after = jvm_cpu_seconds(host) if server_before is not None else None
     server_cpu = None if server_after is None else server_after - (server_before or 0.0)
     return Result(
@@ -279,6 +310,8 @@ def run_case(case: Case, ipc: Path, groups: list[int], hbase: str | None) -> Res
         input_mb=input_mb,
         client_cpu_s=client_cpu,
         server_cpu_s=server_cpu,
+        other_cpu_s=max(0.0, busy - client_cpu - (server_cpu or 0.0)),
+        memstore_blocks=memstore_blocks_since(log_before),
         profile=profiles.top(case.profile_top) if case.profile_top else [],
     )
 

@@ -31,7 +31,7 @@ from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, best_of, query, with_epochs, write_section
+from bench.common import ROOT, best_of, drop_prefix, query, with_epochs, write_section
 from fink_gateway.gateway.app import build_app
 from fink_gateway.gateway.config import Settings
 from fink_gateway.gateway.context import Services
@@ -160,9 +160,7 @@ async def main(args: argparse.Namespace) -> str:
         r3 = await p3(store, all_ids)
     finally:
         if args.store:
-            for name in await store.list_tables():
-                if name == PREFIX or name.startswith(PREFIX + "."):
-                    await store.drop_table(name)  # type: ignore[attr-defined]
+            await drop_prefix(store, PREFIX)
         await store.close()
         tmp.cleanup()
     kind = "HBase" if url.startswith("hbase://") else "embedded"

@@ -71,6 +71,14 @@ class ConfigError(ValueError):
     """A setting has a value of the wrong type, or the file is not valid YAML."""
 
 
+_KIND_NAMES = {
+    bool: "a boolean (true/false, 1/0, yes/no, on/off)",
+    int: "an integer",
+    float: "a number",
+    str: "a string",
+}
+
+
 def _coerce(value: Any, default: Any, name: str) -> Any:
     kind = type(default)
     try:
@@ -87,7 +95,8 @@ def _coerce(value: Any, default: Any, name: str) -> Any:
             raise ValueError(value)
         return kind(value)
     except (TypeError, ValueError):
-        raise ConfigError(f"setting {name}: {value!r} is not a {kind.__name__}") from None
+        what = _KIND_NAMES.get(kind, kind.__name__)
+        raise ConfigError(f"setting {name}: {value!r} is not {what}") from None
 
 
 def _build(cls: type, data: Mapping[str, Any], env: Mapping[str, str], path: str) -> Any:

@@ -17,17 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fink_gateway.errors import IngestError
-from fink_gateway.loaders.fink_columns import MAIN_COLUMNS, FinkColumn
+from fink_gateway.loaders.fink_columns import ARROW_TYPES, MAIN_COLUMNS, FinkColumn
 from fink_gateway.science.classification import legacy_mulens_score
-
-ARROW_TYPES: dict[str, pa.DataType] = {
-    "integer": pa.int32(),
-    "long": pa.int64(),
-    "float": pa.float32(),
-    "double": pa.float64(),
-    "string": pa.string(),
-    "boolean": pa.bool_(),
-}
 
 REQUIRED_ROOT = ("objectId", "candid", "candidate")
 REQUIRED_CANDIDATE = ("jd", "ra", "dec", "fid", "magpsf", "sigmapsf")

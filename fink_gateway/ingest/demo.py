@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 from astropy.io import fits
 from astropy.time import Time
 
-from fink_gateway.loaders.fink_columns import CANDIDATE_COLUMNS, FINK_COLUMNS
+from fink_gateway.loaders.fink_columns import ARROW_TYPES, CANDIDATE_COLUMNS, FINK_COLUMNS
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -77,15 +77,6 @@ PRV_ORDER: tuple[str, ...] = CANDIDATE_ORDER[:50] + tuple(_PRV_TAIL.split())
 UPPER_LIMIT_FIELDS = frozenset(_UPPER_NAMES.split())
 """The ``prv_candidates`` fields an upper limit sets; all others are null (§13)."""
 
-ARROW_TYPES: dict[str, pa.DataType] = {
-    "integer": pa.int32(),
-    "long": pa.int64(),
-    "float": pa.float32(),
-    "double": pa.float64(),
-    "string": pa.string(),
-    "boolean": pa.bool_(),
-}
-"""Spark type names of :mod:`fink_gateway.loaders.fink_columns` → arrow types."""
 _TYPES = {c.name: ARROW_TYPES[c.type] for c in CANDIDATE_COLUMNS} | {"candid": pa.int64()}
 assert set(CANDIDATE_ORDER) == set(_TYPES) and len(CANDIDATE_ORDER) == 103, "candidate fields"
 

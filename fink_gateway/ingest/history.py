@@ -12,10 +12,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fink_gateway.ingest.alerts import ARROW_TYPES, Alerts
+from fink_gateway.ingest.alerts import Alerts
 from fink_gateway.ingest.encoding import encode_column, jd_text
 from fink_gateway.loaders.batch import CellBatch
-from fink_gateway.loaders.fink_columns import UPPER_COLUMNS, UPPERVALID_COLUMNS, FinkColumn
+from fink_gateway.loaders.fink_columns import (
+    ARROW_TYPES,
+    UPPER_COLUMNS,
+    UPPERVALID_COLUMNS,
+    FinkColumn,
+)
 
 
 def _field(entries: pa.StructArray, column: FinkColumn) -> pa.Array:

@@ -14,8 +14,14 @@ from pathlib import Path
 import pyarrow as pa
 
 from fink_gateway.errors import IngestError
-from fink_gateway.ingest.alerts import read_alerts
+from fink_gateway.ingest.alerts import Alerts, read_alerts
 from fink_gateway.ingest.readers import input_files, read_table
+from fink_gateway.ingest.sso_lightcurves import (
+    SsoLightcurves,
+    is_sso_lightcurve_table,
+    read_sso_lightcurves,
+    write_sso_lightcurves,
+)
 from fink_gateway.ingest.writer import AlertWriter, WriteCounts
 from fink_gateway.loaders.store import Store
 
@@ -53,11 +59,19 @@ async def ingest_files(
     await writer.prepare()
     for path in input_files(paths):
         try:
-            alerts = read_alerts(read_table(path), str(path))
+            table = read_table(path)
+            if is_sso_lightcurve_table(table):  # Fink's SSO light-curve file, not alerts
+                batch: Alerts | SsoLightcurves = read_sso_lightcurves(table, str(path))
+            else:
+                batch = read_alerts(table, str(path))
         except IngestError as exc:
             report.failures.append(exc)
             continue
-        written = await writer.write(alerts)
+        if isinstance(batch, SsoLightcurves):
+            await write_sso_lightcurves(writer, batch)
+            written = 0
+        else:
+            written = await writer.write(batch)
         report.files.append(str(path))
         if progress:
             progress(written)

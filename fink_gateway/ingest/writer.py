@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -117,6 +118,10 @@ class AlertWriter:
         names = alerts.strings("ssnamenr", "null")
         self._ssnamenrs.update(names[i] for i in np.flatnonzero(roid == 3).tolist())
         self._versions |= version_pairs(alerts)
+
+    def add_ssnamenrs(self, names: Iterable[str]) -> None:
+        """List these objects in the SSO resolver too (written at :meth:`finish`)."""
+        self._ssnamenrs.update(names)
 
     async def _put(self, spec: tables.TableSpec, batch: CellBatch) -> None:
         name = spec.name(self.prefix)

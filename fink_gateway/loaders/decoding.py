@@ -38,8 +38,15 @@ def qualifier(column: Column) -> str:
 
 
 def decode_record(cells: Mapping[Column, bytes], types: Types) -> dict[str, object]:
-    """One row as ``{qualifier: value}``; absent cells are simply absent."""
-    return {qualifier(c): decode_value(raw, types.get(c)) for c, raw in cells.items()}
+    """One row as ``{qualifier: value}``; absent cells are simply absent.
+
+    A NaN float is a null (``None``), as Fink's JSON prints it (§2): GraphQL has no NaN.
+    """
+    record = {}
+    for column, raw in cells.items():
+        value = decode_value(raw, types.get(column))
+        record[qualifier(column)] = None if value != value else value  # NaN != NaN
+    return record
 
 
 def decode_column(values: Sequence[bytes | None], type_: str | None) -> np.ndarray | list:

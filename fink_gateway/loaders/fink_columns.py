@@ -9,6 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyarrow as pa
+
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "integer": pa.int32(),
+    "long": pa.int64(),
+    "float": pa.float32(),
+    "double": pa.float64(),
+    "string": pa.string(),
+    "boolean": pa.bool_(),
+}
+"""Spark type names (as in schema rows) → the arrow types ingest casts columns to."""
+
 
 @dataclass(frozen=True, slots=True)
 class FinkColumn:

@@ -13,11 +13,12 @@ import asyncio
 import contextlib
 import sys
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import happybase  # type: ignore[import-untyped]
+import numpy as np
 from thriftpy2.thrift import TException
 from thriftpy2.transport import TTransportException
 
@@ -34,6 +35,8 @@ _thrift_types = sys.modules["Hbase_thrift"]  # the Thrift1 types, loaded by ``im
 AlreadyExists: type[TException] = _thrift_types.AlreadyExists
 IllegalArgument: type[TException] = _thrift_types.IllegalArgument
 ThriftIOError: type[TException] = _thrift_types.IOError
+Mutation: Any = _thrift_types.Mutation
+BatchMutation: Any = _thrift_types.BatchMutation
 
 SCAN_BATCH = 1000
 """Rows per ``scannerGetList`` round trip (also the server-side scanner caching)."""
@@ -41,6 +44,8 @@ GET_CHUNK = 1000
 """Keys per ``getRowsWithColumns`` call; larger multi-gets run in concurrent chunks."""
 PUT_CHUNK_CELLS = 50_000
 """Cells per ``mutateRows`` call; larger puts run in concurrent chunks."""
+PUT_CHUNK_BYTES = 8 << 20
+"""Bytes of cell values per ``mutateRows`` call (a cutouts row holds ~12 kB of stamps)."""
 COUNT_FILTER = b"FirstKeyOnlyFilter() AND KeyOnlyFilter()"
 _BELOW = b"\xff" * 4
 
@@ -191,20 +196,57 @@ class HBaseStore:
         return results
 
     async def put_rows(self, table: str, rows: Iterable[Row]) -> int:
-        batch = [row for row in rows if row[1]]
+        merged: dict[RowKey, Cells] = {}  # a key put twice in one call: the later cells win
+        for key, cells in rows:
+            if cells:
+                merged[key] = {**merged[key], **cells} if key in merged else cells
+        batch = list(merged.items())
         check_keys(table, batch)
+        chunks: list[list[Row]] = [[]]
+        cells_in_chunk = bytes_in_chunk = 0
+        for row in batch:
+            size = sum(map(len, row[1].values()))
+            if chunks[-1] and (
+                cells_in_chunk + len(row[1]) > PUT_CHUNK_CELLS
+                or bytes_in_chunk + size > PUT_CHUNK_BYTES
+            ):
+                chunks.append([])
+                cells_in_chunk = bytes_in_chunk = 0
+            chunks[-1].append(row)
+            cells_in_chunk += len(row[1])
+            bytes_in_chunk += size
         if batch:
-            per_chunk = max(1, PUT_CHUNK_CELLS // max(len(batch[0][1]), 1))
-            chunks = [batch[i : i + per_chunk] for i in range(0, len(batch), per_chunk)]
-            await asyncio.gather(*(self._call(table, _putter(table, c)) for c in chunks))
+            await asyncio.gather(*(self._call(table, _row_putter(table, c)) for c in chunks))
         self.stats.record(len(batch), sum(len(cells) for _, cells in batch), None)
         return len(batch)
 
     async def put_batch(self, table: str, batch: CellBatch) -> int:
-        """Put a columnar batch: Thrift needs a map per row, built on the thread pool."""
-        loop = asyncio.get_running_loop()
-        rows = await loop.run_in_executor(self._executor, lambda: list(batch.rows()))
-        return await self.put_rows(table, rows)
+        """Put a columnar batch in concurrent chunks, each turned into Thrift on the pool."""
+        if len(set(batch.keys)) < len(batch):  # repeated keys: merged as put_rows does
+            return await self.put_rows(table, batch.rows())
+        present = np.zeros(len(batch), dtype=np.int64)  # cells per row
+        for _, values in batch.columns:
+            present += values.is_valid().to_numpy(zero_copy_only=False)
+        if any(not batch.keys[i] for i in np.flatnonzero(present).tolist()):
+            raise InvalidArgument(f"empty row key in a put to {table!r}", table=table)
+        if not present.any():
+            self.stats.record(0, 0, None)
+            return 0
+        row_bytes = sum(values.nbytes for _, values in batch.columns) / max(len(batch), 1)
+        per_chunk = max(
+            1,
+            min(
+                PUT_CHUNK_CELLS // max(len(batch.columns), 1),
+                int(PUT_CHUNK_BYTES // max(row_bytes, 1.0)),
+            ),
+        )
+        starts = range(0, len(batch), per_chunk)
+        parts = await asyncio.gather(
+            *(self._call(table, _batch_putter(table, batch, i, per_chunk)) for i in starts)
+        )
+        rows = sum(parts)
+        self.stats.record(rows, int(present.sum()), None)
+        return rows
 
     async def delete_rows(self, table: str, keys: Sequence[RowKey]) -> None:
         def delete(connection: Connection) -> None:
@@ -338,10 +380,78 @@ def _scan_range(table: Any, r: ScanRange, columns: list[Column] | None) -> list[
     return rows if r.limit is None else rows[: r.limit]
 
 
-def _putter(table: str, rows: list[Row]) -> Callable[[Connection], None]:
+class LazyMutations:
+    """The Thrift ``Mutation`` puts of one row, made one at a time while Thrift writes them.
+
+    thriftpy2 writes a ``list<Mutation>`` field from any sized iterable. Made lazily, each
+    ``Mutation`` is freed as soon as it is written: millions of them never pile up as live
+    objects, which would make Python's cyclic garbage collector rescan the heap over and over
+    (with a list per row, the collector took most of the client's CPU time on a large ingest).
+    ``values[i]`` None means no cell in ``columns[i]``.
+    """
+
+    __slots__ = ("columns", "count", "values")
+
+    def __init__(
+        self, columns: Sequence[Column], values: Sequence[bytes | None], count: int
+    ) -> None:
+        self.columns = columns
+        self.values = values
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Any]:
+        for column, value in zip(self.columns, self.values, strict=True):
+            if value is not None:
+                yield Mutation(False, column, value, True)  # isDelete, column, value, writeToWAL
+
+
+def batch_mutations(batch: CellBatch, start: int, length: int) -> list[Any]:
+    """Thrift ``BatchMutation`` s of rows ``start:start + length``, rows without cells left out."""
+    columns = [name for name, _ in batch.columns]
+    arrays = [values.slice(start, length) for _, values in batch.columns]
+    if not arrays:
+        return []
+    counts = np.zeros(len(arrays[0]), dtype=np.int64)
+    for array in arrays:
+        counts += array.is_valid().to_numpy(zero_copy_only=False)
+    values = [array.to_pylist() for array in arrays]
+    keys = batch.keys[start : start + length]
+    return [
+        BatchMutation(key, LazyMutations(columns, row, count))
+        for key, row, count in zip(keys, zip(*values, strict=True), counts.tolist(), strict=True)
+        if count
+    ]
+
+
+def _mutate(connection: Connection, table: str, mutations: list[Any]) -> None:
+    """One ``mutateRows`` call (happybase's ``Batch.send`` without its per-cell dict work)."""
+    if mutations:
+        connection.client.mutateRows(connection.table(table).name, mutations, {})
+
+
+def _row_putter(table: str, rows: list[Row]) -> Callable[[Connection], None]:
     def put(connection: Connection) -> None:
-        with connection.table(table).batch(transaction=False) as batch:
-            for key, cells in rows:
-                batch.put(key, cells)
+        _mutate(
+            connection,
+            table,
+            [
+                BatchMutation(key, LazyMutations(tuple(cells), tuple(cells.values()), len(cells)))
+                for key, cells in rows
+            ],
+        )
+
+    return put
+
+
+def _batch_putter(
+    table: str, batch: CellBatch, start: int, length: int
+) -> Callable[[Connection], int]:
+    def put(connection: Connection) -> int:
+        mutations = batch_mutations(batch, start, length)
+        _mutate(connection, table, mutations)
+        return len(mutations)
 
     return put

@@ -49,23 +49,35 @@ CATALOG_TYPES: dict[tables.TableSpec, dict[Column, str]] = {
 
 
 class TypesCache:
-    """Schema-row types per table, shared by requests, reloaded when the data version moves."""
+    """Schema-row types per table, shared by requests, reloaded when the data version moves.
+
+    Concurrent callers of one table share one read: they all resume in the same tick of the
+    event loop, so that the loads they make next still batch together.
+    """
 
     def __init__(self) -> None:
         self._types: dict[tuple[str, str], Types] = {}
-        self._lock = asyncio.Lock()
+        self._pending: dict[tuple[str, str], asyncio.Future[Types]] = {}
 
     async def get(self, store: CountingStore, table: str, spec: tables.TableSpec,
                   version: str) -> Types:
         key = (table, version)
-        if key not in self._types:
-            async with self._lock:
-                if key not in self._types:
-                    fallback = CATALOG_TYPES.get(spec, {})
-                    types = await read_table_types(store, table, fallback)  # type: ignore[arg-type]
-                    self._types = {k: v for k, v in self._types.items() if k[1] == version}
-                    self._types[key] = types
-        return self._types[key]
+        if key in self._types:
+            return self._types[key]
+        pending = self._pending.get(key)
+        if pending is None:
+            fallback = CATALOG_TYPES.get(spec, {})
+            pending = asyncio.ensure_future(read_table_types(store, table, fallback))  # type: ignore[arg-type]
+            self._pending[key] = pending
+            pending.add_done_callback(lambda done: self._keep(key, done))
+        return await asyncio.shield(pending)  # a cancelled caller must not cancel the others
+
+    def _keep(self, key: tuple[str, str], done: asyncio.Future[Types]) -> None:
+        self._pending.pop(key, None)
+        if done.cancelled() or done.exception() is not None:
+            return  # not cached: the next request reads again
+        self._types = {k: v for k, v in self._types.items() if k[1] == key[1]}
+        self._types[key] = done.result()
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +99,7 @@ class Reader:
         self.prefix = prefix
         self._types = types
         self._cache = cache
-        self._version: str | None = None
+        self._version: asyncio.Future[str] | None = None
         self.rows_by_prefix: DataLoader[RowsKey, list[Row]] = DataLoader(
             load_fn=self._load_prefixes
         )
@@ -100,10 +112,10 @@ class Reader:
         return spec.name(self.prefix)
 
     async def data_version(self) -> str:
-        """The data version, read once per request."""
+        """The data version, read once per request (concurrent callers share the read)."""
         if self._version is None:
-            self._version = await read_data_version(self.store, self.prefix)  # type: ignore[arg-type]
-        return self._version
+            self._version = asyncio.ensure_future(read_data_version(self.store, self.prefix))  # type: ignore[arg-type]
+        return await asyncio.shield(self._version)
 
     async def types(self, spec: tables.TableSpec) -> Types:
         """Types of the table's columns (schema rows over Fink's catalog)."""

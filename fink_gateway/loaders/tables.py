@@ -55,6 +55,10 @@ TNS_RESOLVER = TableSpec(
     "tns_resolver", "fullname_internalname", ("d",), "TNS name ↔ ZTF objectId"
 )
 STATISTICS = TableSpec(STATISTICS_SUFFIX, "ztf_YYYYMMDD", ("basic", "class"), "per-night counts")
+SSO_EPHEMERIDES = TableSpec(
+    "sso_ephemerides", "ssnamenr_jd", ("e",),
+    "ephemerides of SSO light-curve points (e: doubles, Miriade's names); the gateway's, not Fink's",
+)
 GATEWAY_META = TableSpec(
     "gateway_meta", "name", ("m",), "the gateway's own bookkeeping (data version); not Fink's"
 )
@@ -73,6 +77,7 @@ ALL_TABLES: tuple[TableSpec, ...] = (
     SSO_RESOLVER,
     TNS_RESOLVER,
     STATISTICS,
+    SSO_EPHEMERIDES,
     GATEWAY_META,
 )
 

@@ -35,12 +35,15 @@ def _columns(*qualifiers: str) -> frozenset[Column]:
     return frozenset(by_name[q] for q in qualifiers)
 
 
-CLASSIFICATION_COLUMNS = _columns(*CLASSIFICATION_INPUTS, "anomaly_score", "slsn_score", "tns")
+CLASSIFICATION_COLUMNS = _columns(*CLASSIFICATION_INPUTS)
+"""What a label needs. Classification's other scores read their own columns when selected:
+``anomalyScore``/``slsnScore`` share Alert's field names, ``tnsType`` is below."""
 
 DERIVED_FIELD_COLUMNS: dict[str, frozenset[Column]] = {
     "time": _columns("jd"),
     "mjd": _columns("jd"),
     "classification": CLASSIFICATION_COLUMNS,
+    "tnsType": _columns("tns"),
     # Object
     "lastAlert": _columns("jd"),
     "firstSeen": _columns("jdstarthist", "jd"),
@@ -61,6 +64,9 @@ DERIVED_FIELD_COLUMNS: dict[str, frozenset[Column]] = {
     "color": _columns("jd", "magpsf", "sigmapsf", "fid"),
     "lightcurve": _columns("jd", "fid"),
     "band": _columns("fid"),
+    # cutouts: the cutouts table is keyed objectId_jd
+    "cutout": _columns("objectId", "jd"),
+    "cutouts": _columns("jd"),
 }
 
 

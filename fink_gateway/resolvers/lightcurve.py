@@ -16,13 +16,28 @@ import numpy as np
 import pandas as pd
 
 from fink_gateway.loaders import tables
-from fink_gateway.loaders.decoding import decode_columns
+from fink_gateway.loaders.decoding import Types, decode_columns, qualifier
 from fink_gateway.loaders.fink_columns import UPPER_COLUMNS, UPPERVALID_COLUMNS
 from fink_gateway.loaders.reader import Reader
+from fink_gateway.loaders.types import Column
 from fink_gateway.resolvers.objects import ObjectData
 from fink_gateway.science.photometry import colour_block, dc_magnitude, is_source_behind
 
 VALID, UPPERLIM, BADQUALITY = "valid", "upperlim", "badquality"
+_INTEGER_TYPES = frozenset({"integer", "long", "short"})
+
+
+def _frame(values: dict[str, np.ndarray | list], types: Types, columns: Sequence[Column]
+           ) -> pd.DataFrame:
+    """Decoded columns as a frame; integer columns as pandas' nullable ``Int64``, so that
+    they stay exact next to points that lack them (numpy would widen them to float64, and a
+    19-digit candid would lose its last digits)."""
+    frame = pd.DataFrame(values)
+    for column in columns:
+        name = qualifier(column)
+        if types.get(column) in _INTEGER_TYPES and name in frame:
+            frame[name] = pd.array(values[name], dtype="Int64")
+    return frame
 
 
 @dataclass
@@ -36,6 +51,8 @@ class LightCurveData:
         if name not in self.frame:
             return [None] * len(self.frame)
         values = self.frame[name]
+        if isinstance(values.dtype, pd.Int64Dtype):
+            return [None if v is pd.NA else v for v in values.tolist()]
         if values.dtype == object:
             return [None if v is None or (isinstance(v, float) and np.isnan(v)) else v
                     for v in values.tolist()]
@@ -93,7 +110,7 @@ async def build_lightcurve(
     reader: Reader, obj: ObjectData, with_upper_limits: bool, fids: set[int] | None
 ) -> LightCurveData:
     """The object's points (valid, then limits), filtered by filter id, sorted by JD."""
-    valid = pd.DataFrame(obj.table)
+    valid = _frame(obj.table, obj.types, obj.columns)
     valid["jd"] = obj.jd
     valid["tag"] = VALID
     frames = [valid]
@@ -101,13 +118,11 @@ async def build_lightcurve(
         ((upper_rows, bad_rows),) = await load_history(reader, [obj])
         upper_types = await reader.types(tables.UPPER)
         bad_types = await reader.types(tables.UPPERVALID)
-        upper = pd.DataFrame(
-            decode_columns(upper_rows, upper_types, [c.column for c in UPPER_COLUMNS])
-        )
+        upper_cols = [c.column for c in UPPER_COLUMNS]
+        upper = _frame(decode_columns(upper_rows, upper_types, upper_cols), upper_types, upper_cols)
         upper["tag"] = UPPERLIM
-        bad = pd.DataFrame(
-            decode_columns(bad_rows, bad_types, [c.column for c in UPPERVALID_COLUMNS])
-        )
+        bad_cols = [c.column for c in UPPERVALID_COLUMNS]
+        bad = _frame(decode_columns(bad_rows, bad_types, bad_cols), bad_types, bad_cols)
         bad["tag"] = BADQUALITY
         if len(bad):
             bad = bad[~bad["jd"].isin(set(obj.jd.tolist()))]

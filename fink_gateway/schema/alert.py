@@ -15,6 +15,7 @@ from fink_gateway.loaders.fink_columns import FinkColumn
 from fink_gateway.resolvers.columns import FIELD_OF_COLUMN, graphql_name
 from fink_gateway.resolvers.times import iso_time, mjd_of
 from fink_gateway.schema.classification import Classification, classification_of
+from fink_gateway.schema.cutout import ALERT_CUTOUT_DESCRIPTION, alert_cutout
 from fink_gateway.schema.enums import BAND_OF_FID, Band
 from fink_gateway.schema.scalars import Long
 
@@ -71,6 +72,7 @@ def _alert_type() -> type:
         (_mjd, "mjd", "Modified Julian Date of the exposure start (i:jd − 2400000.5), days."),
         (_band, "band", "Filter of the exposure (from i:fid)."),
         (_classification, "classification", "Fink's classification of this alert, with scores."),
+        (alert_cutout, "cutout", ALERT_CUTOUT_DESCRIPTION),
     )
     for resolver, name, description in derived:
         namespace[name] = strawberry.field(resolver=resolver, name=name, description=description)

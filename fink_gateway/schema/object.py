@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 import numpy as np
 import strawberry
 
+from fink_gateway.errors import InvalidArgument
 from fink_gateway.resolvers import args
 from fink_gateway.resolvers.lightcurve import build_lightcurve
 from fink_gateway.resolvers.objects import ObjectData, alert_page
 from fink_gateway.resolvers.times import iso_time
 from fink_gateway.schema.alert import Alert, alert_from_record
 from fink_gateway.schema.classification import Classification, classification_of
+from fink_gateway.schema.cutout import OBJECT_CUTOUTS_DESCRIPTION, object_cutouts
 from fink_gateway.schema.enums import FID_OF_BAND, Band
 from fink_gateway.schema.lightcurve import LightCurve
 from fink_gateway.schema.pagination import AlertConnection, page
@@ -23,9 +26,19 @@ from fink_gateway.science.coords import constellation, galactic, mean_position
 class Position:
     ra: float = strawberry.field(description="Mean right ascension (ICRS), deg.")
     dec: float = strawberry.field(description="Mean declination (ICRS), deg.")
-    galactic_l: float = strawberry.field(description="Galactic longitude, deg.")
-    galactic_b: float = strawberry.field(description="Galactic latitude, deg.")
-    constellation: str = strawberry.field(description="Constellation (full name).")
+
+    # computed only when selected: each costs an astropy transform (~ms per object)
+    @strawberry.field(description="Galactic longitude, deg.")
+    def galactic_l(self) -> float:
+        return galactic(self.ra, self.dec)[0]
+
+    @strawberry.field(description="Galactic latitude, deg.")
+    def galactic_b(self) -> float:
+        return galactic(self.ra, self.dec)[1]
+
+    @strawberry.field(description="Constellation (full name).")
+    def constellation(self) -> str:
+        return constellation(self.ra, self.dec)
 
 
 @strawberry.type(description="Catalogue cross-matches of the object's latest alert.")
@@ -54,6 +67,20 @@ class Crossmatch:
     )
 
 
+def _cursor_jd(after: str | None) -> float | None:
+    """The JD an ``after`` cursor names; a cursor of the right kind but no JD is invalid too."""
+    position = args.decode_cursor(after, "jd")
+    if position is None:
+        return None
+    try:
+        jd = float(position)
+    except ValueError:
+        jd = math.nan
+    if not math.isfinite(jd):
+        raise InvalidArgument(f"invalid cursor {after!r}", argument="after", value=after)
+    return jd
+
+
 @strawberry.type(description="A ZTF object: all its alerts, light curve, classification.")
 class Object:
     _data: strawberry.Private[ObjectData]
@@ -77,8 +104,7 @@ class Object:
         limits = info.context.settings.limits
         size = args.page_size(first, limits.first_default, limits.first_max)
         start, stop = args.date_window(since, until)
-        cursor = args.decode_cursor(after, "jd")
-        after_jd = float(cursor) if cursor is not None else None
+        after_jd = _cursor_jd(after)
         result = alert_page(self._data, size, after_jd, start, stop)
         edges, info_ = page(
             [
@@ -124,9 +150,7 @@ class Object:
         ra, dec = mean_position(
             np.asarray(self._data.table["ra"]), np.asarray(self._data.table["dec"])
         )
-        lon, lat = galactic(ra, dec)
-        return Position(ra=ra, dec=dec, galactic_l=lon, galactic_b=lat,
-                        constellation=constellation(ra, dec))
+        return Position(ra=ra, dec=dec)
 
     @strawberry.field(description="Fink's classification of the latest alert.")
     def classification(self) -> Classification:
@@ -157,6 +181,8 @@ class Object:
             mangrove_2mass_name=text("mangrove_2MASS_name"),
             mangrove_lum_dist=text("mangrove_lum_dist"),
         )  # fmt: skip
+
+    cutouts = strawberry.field(resolver=object_cutouts, description=OBJECT_CUTOUTS_DESCRIPTION)
 
     @strawberry.field(description="The light curve as columns, oldest point first.")
     async def lightcurve(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from fink_gateway import __version__
@@ -10,8 +12,13 @@ from fink_gateway.resolvers import args
 from fink_gateway.resolvers.columns import FIELD_OF_COLUMN, columns_for_fields
 from fink_gateway.resolvers.objects import load_objects
 from fink_gateway.resolvers.selection import field_selection
-from fink_gateway.schema.catalog import Column
+from fink_gateway.schema import search
+from fink_gateway.schema.catalog import ClassInfo, Column
+from fink_gateway.schema.enums import Trend
 from fink_gateway.schema.object import Object
+from fink_gateway.schema.pagination import AlertConnection
+from fink_gateway.schema.scalars import Angle
+from fink_gateway.schema.search import ConeMatchConnection
 
 
 def _wanted_columns(info: strawberry.Info) -> set[bytes]:
@@ -59,3 +66,97 @@ class Query:
                 )
             )
         return out
+
+    @strawberry.field(
+        description="Objects within a cone, nearest first (FINK-REFERENCE §3): every object "
+        "whose latest alert lies within `radius` of (ra, dec). The window applies to the "
+        "objects' first detection (i:jdstarthist), as in Fink."
+    )
+    async def conesearch(
+        self,
+        info: strawberry.Info,
+        ra: Annotated[
+            Angle,
+            strawberry.argument(
+                description="Right ascension of the centre (ICRS): degrees (92.4445778) or "
+                "sexagesimal hours ('6h09m46.7s', '06:09:46.7'); within [0, 360) deg."
+            ),
+        ],
+        dec: Annotated[
+            Angle,
+            strawberry.argument(
+                description="Declination of the centre (ICRS): degrees (35.5722176) or "
+                "sexagesimal ('+35d34m20s', '35:34:20'); within [-90, 90] deg."
+            ),
+        ],
+        radius: Annotated[
+            float,
+            strawberry.argument(description="Cone radius, arcsec (> 0; at most 18000 by default)."),
+        ],
+        since: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Keep objects first detected at or after this date (ISO, JD or MJD)."
+            ),
+        ] = None,
+        until: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Keep objects first detected at or before this date (ISO, JD or MJD)."
+            ),
+        ] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (default and cap configured).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to continue after.")
+        ] = None,
+    ) -> ConeMatchConnection:
+        return await search.conesearch(info, ra, dec, radius, since, until, first, after)
+
+    @strawberry.field(
+        description="The newest alerts of a class (FINK-REFERENCE §4), newest first: a Fink "
+        "class, 'Unknown', '(SIMBAD) <label>' or '(TNS) <type>' (see `classes`). Each alert's "
+        "classification is the class searched (for TNS: Fink's label of the alert)."
+    )
+    async def alerts_by_class(
+        self,
+        info: strawberry.Info,
+        class_: Annotated[
+            str,
+            strawberry.argument(
+                name="class", description="Class to search, e.g. 'SN candidate', '(SIMBAD) RRLyr'."
+            ),
+        ],
+        since: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Alerts at or after this date (ISO, JD or MJD); default 2019-11-01."
+            ),
+        ] = None,
+        until: Annotated[
+            str | None,
+            strawberry.argument(description="Alerts at or before this date; default now."),
+        ] = None,
+        trend: Annotated[
+            Trend | None,
+            strawberry.argument(
+                description="Only alerts rising (d:mag_rate < 0) or fading (> 0); pages are "
+                "still filled up to `first`."
+            ),
+        ] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (default and cap configured).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to continue after.")
+        ] = None,
+    ) -> AlertConnection:
+        return await search.alerts_by_class(info, class_, since, until, trend, first, after)
+
+    @strawberry.field(
+        description="Every class `alertsByClass` accepts: Fink's labels and 'Unknown' (FINK), "
+        "'(TNS) <type>' (TNS), '(SIMBAD) <label>' (SIMBAD), including labels found in the data."
+    )
+    async def classes(self, info: strawberry.Info) -> list[ClassInfo]:
+        return await search.classes(info)

@@ -18,6 +18,7 @@ FloatSeries = NewType("FloatSeries", object)
 IntSeries = NewType("IntSeries", object)
 StringSeries = NewType("StringSeries", object)
 Long = NewType("Long", int)
+Angle = NewType("Angle", object)
 
 
 def _as_is(value: Any) -> Any:
@@ -41,6 +42,12 @@ def _long(value: Any) -> int:
         return int(value)
     except ValueError:
         raise GraphQLError(f"Long cannot represent {value!r}") from None
+
+
+def _angle(value: Any) -> float | str:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise GraphQLError(f"Angle cannot represent {value!r}: give degrees or sexagesimal text")
+    return value
 
 
 SCALAR_MAP = {
@@ -67,5 +74,13 @@ SCALAR_MAP = {
         description="A 64-bit signed integer (ZTF candid, pid…), as a JSON number.",
         serialize=int,
         parse_value=_long,
+    ),
+    Angle: strawberry.scalar(
+        name="Angle",
+        description="An angle, as a number of degrees (92.4445778) or as text: degrees "
+        "('92.4445778', '+35d34m20s') or, for right ascension, sexagesimal hours "
+        "('6h09m46.7s', '06:09:46.7', '06 09 46.7'). Checked by the field that takes it.",
+        serialize=_as_is,
+        parse_value=_angle,
     ),
 }

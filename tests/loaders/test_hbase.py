@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import sys
 import time
 from collections.abc import AsyncIterator
 
+import pyarrow as pa
 import pytest
+from thriftpy2.protocol.binary import TBinaryProtocol
+from thriftpy2.protocol.cybin import TCyBinaryProtocol
+from thriftpy2.transport.memory import TCyMemoryBuffer, TMemoryBuffer
 
 from fink_gateway.errors import BackendUnavailable, NotFound
-from fink_gateway.loaders.hbase import HBaseStore, reversed_bounds, thrift_columns
+from fink_gateway.loaders.batch import CellBatch
+from fink_gateway.loaders.hbase import (
+    BatchMutation,
+    HBaseStore,
+    LazyMutations,
+    Mutation,
+    batch_mutations,
+    reversed_bounds,
+    thrift_columns,
+)
 from fink_gateway.loaders.types import ScanRange
 from tests.conftest import hbase_address
 
@@ -40,6 +54,50 @@ def test_thrift_columns() -> None:
     assert thrift_columns([]) is None
     assert thrift_columns([b"i:a", b"d"]) == [b"i:a", b"d"]
     assert thrift_columns([b"i", b"i:a", b"d:x", b"i:b", b"d:x"]) == [b"i", b"d:x"]
+
+
+def mutate_rows_bytes(rows: list[object], cython: bool) -> bytes:
+    """The Thrift binary encoding of ``mutateRows("t", rows, {})``'s arguments."""
+    args = sys.modules["Hbase_thrift"].Hbase.mutateRows_args(
+        tableName=b"t", rowBatches=rows, attributes={}
+    )
+    buffer = TCyMemoryBuffer() if cython else TMemoryBuffer()
+    (TCyBinaryProtocol if cython else TBinaryProtocol)(buffer).write_struct(args)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("cython", [True, False])
+def test_lazy_mutations_encode_like_a_list(cython: bool) -> None:
+    columns = [b"i:a", b"i:b", b"d:c"]
+    values = [b"1", None, b"\x00\xff"]
+    lazy = [BatchMutation(b"k", LazyMutations(columns, values, 2))]
+    eager = [
+        BatchMutation(
+            b"k",
+            [
+                Mutation(isDelete=False, column=b"i:a", value=b"1", writeToWAL=True),
+                Mutation(isDelete=False, column=b"d:c", value=b"\x00\xff", writeToWAL=True),
+            ],
+        )
+    ]
+    assert mutate_rows_bytes(lazy, cython) == mutate_rows_bytes(eager, cython)
+
+
+def test_batch_mutations_skip_null_cells_and_empty_rows() -> None:
+    batch = CellBatch(
+        [b"k0", b"k1", b"k2", b"k3"],
+        [
+            (b"i:f", pa.array([b"\x00\x01", None, None, b"\x00\x03"], pa.binary(2))),
+            (b"i:s", pa.array([b"zero", None, b"two", b"three"], pa.binary())),
+        ],
+    )
+    rows = batch_mutations(batch, 1, 3)
+    assert [(r.row, [(m.column, m.value) for m in r.mutations]) for r in rows] == [
+        (b"k2", [(b"i:s", b"two")]),
+        (b"k3", [(b"i:f", b"\x00\x03"), (b"i:s", b"three")]),
+    ]
+    assert [len(r.mutations) for r in rows] == [1, 2]
+    assert batch_mutations(CellBatch([b"k"], []), 0, 1) == []
 
 
 def free_port() -> int:

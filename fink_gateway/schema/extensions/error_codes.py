@@ -36,10 +36,10 @@ def coded_error(error: GraphQLError, request_id: str | None) -> GraphQLError:
     elif original is None:
         extensions.setdefault("code", VALIDATION_FAILED)
         message = error.message
-    elif isinstance(original, GraphQLError):  # raised by a scalar's parser
+    elif isinstance(original, GraphQLError) and error.path is None:  # a scalar's parser
         extensions["code"] = VALIDATION_FAILED
         message = original.message
-    else:
+    else:  # an unexpected exception, or an output value a scalar could not serialise
         log.error(
             "unexpected error (request %s) at %s", request_id, error.path,
             exc_info=(type(original), original, original.__traceback__),

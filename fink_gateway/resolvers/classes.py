@@ -1,0 +1,388 @@
+"""Class search (FINK-REFERENCE §4): the newest alerts of a class, read from Fink's index
+tables with reversed range scans, and the list of classes a client may ask for.
+
+``<Fink label>``, ``Unknown`` and ``(SIMBAD) <label>`` read ``class`` (key
+``<class>_<jd>_<objectId>``); ``(TNS) <type>`` reads ``tns`` (key ``<type>_<jd>_<objectId>``).
+A page is one reversed scan of ``first + 1`` rows from just below the cursor (the last row
+key of the previous page). Unlike Fink, the date window is exact (rows are filtered on the
+JD of their key, see :func:`~fink_gateway.resolvers.conesearch.jd_key_range`) and the trend
+filter does not shorten pages: scanning goes on until ``first`` rows match, within
+``MAX_SCANNED_ROWS`` rows per page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import time
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from fink_gateway.errors import InvalidArgument, NotFound, QueryTooCostly
+from fink_gateway.loaders import tables
+from fink_gateway.loaders.cells import decode_value
+from fink_gateway.loaders.decoding import Types, decode_record
+from fink_gateway.loaders.fink_columns import INDEX_COLUMNS
+from fink_gateway.loaders.reader import Reader
+from fink_gateway.loaders.types import Cells, Column, ScanRange, next_prefix
+from fink_gateway.resolvers import args
+from fink_gateway.resolvers.conesearch import jd_in_window, jd_key_range
+from fink_gateway.science.classification import (
+    CLASSIFICATION_INPUTS,
+    FINK_CLASSES,
+    TNS_TYPES,
+    UNKNOWN,
+    classify,
+    is_simbad_label,
+)
+from fink_gateway.science.simbad_types import SIMBAD_LABELS
+
+DEFAULT_SINCE_JD = 2458788.5
+"""Fink's default start of a class search: 2019-11-01T00:00:00 UTC."""
+
+SIMBAD_PREFIX = "(SIMBAD) "
+TNS_PREFIX = "(TNS) "
+FINK_LABELS: tuple[str, ...] = (*FINK_CLASSES, UNKNOWN)
+RISING, FADING = "rising", "fading"
+
+MAX_SCANNED_ROWS = 10_000
+"""Rows one page may scan looking for rows that pass the trend filter."""
+COUNT_CAP = 100_000
+"""Largest ``totalCount`` computed; beyond it the count is refused as too costly."""
+LABELS_TTL_S = 600.0
+"""How long the labels found in the data are kept (also bounded by the data version)."""
+
+_JD, _MAG_RATE = b"i:jd", b"d:mag_rate"
+_INDEX = frozenset(c.column for c in INDEX_COLUMNS)
+_CURSOR_KIND = "class"
+
+
+@dataclass(frozen=True, slots=True)
+class ClassTarget:
+    """What a ``class`` argument reads: a table and the class part of its keys."""
+
+    name: str  # as asked, e.g. "(SIMBAD) RRLyr"
+    table: tables.TableSpec
+    label: str  # e.g. "RRLyr"
+
+    @property
+    def prefix(self) -> bytes:
+        return f"{self.label}_".encode()
+
+
+@dataclass(frozen=True, slots=True)
+class KnownLabels:
+    """Class labels found in the data beyond the built-in lists."""
+
+    simbad: frozenset[str]  # class-table labels that are not Fink's
+    tns: frozenset[str]  # tns-table types
+
+
+def class_target(name: str, known: KnownLabels) -> ClassTarget:
+    """Validate a ``class`` argument (a bare SIMBAD label is accepted, as Fink does)."""
+    target = _target(name, known)
+    if target is None:
+        raise InvalidArgument(_unknown_class_message(name, known), argument="class", value=name)
+    return target
+
+
+def _target(name: str, known: KnownLabels) -> ClassTarget | None:
+    if name.startswith(TNS_PREFIX):
+        tns = name[len(TNS_PREFIX) :]
+        known_tns = tns in TNS_TYPES or tns in known.tns
+        return ClassTarget(name, tables.TNS, tns) if known_tns else None
+    label = name[len(SIMBAD_PREFIX) :] if name.startswith(SIMBAD_PREFIX) else name
+    simbad = label in SIMBAD_LABELS or label in known.simbad
+    if simbad or (label == name and label in FINK_LABELS):
+        return ClassTarget(name, tables.CLASS, label)
+    return None
+
+
+def _unknown_class_message(name: str, known: KnownLabels) -> str:
+    close = difflib.get_close_matches(name, [e.name for e in class_catalog(known)], n=3)
+    hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    tns = sorted({*TNS_TYPES, *known.tns}, key=str.casefold)
+    n_simbad = len({*SIMBAD_LABELS, *known.simbad})
+    return (
+        f"unknown class {name!r}.{hint} Valid classes: Fink's ({', '.join(FINK_LABELS)}); "
+        f"'(TNS) <type>' with a TNS type ({', '.join(tns)}); '(SIMBAD) <label>' with one of "
+        f"{n_simbad} SIMBAD labels (e.g. 'RRLyr', 'EB*'). The query `classes` lists them all."
+    )
+
+
+NO_LABELS = KnownLabels(frozenset(), frozenset())
+
+
+async def resolve_class(reader: Reader, name: str) -> ClassTarget:
+    """:func:`class_target`, reading the labels found in the data only when the built-in
+    lists do not hold ``name``."""
+    target = _target(name, NO_LABELS)
+    return target if target is not None else class_target(name, await known_labels(reader))
+
+
+@dataclass(frozen=True, slots=True)
+class ClassEntry:
+    """One searchable class: the name to pass, its source and its bare label."""
+
+    name: str
+    source: str  # "FINK", "TNS" or "SIMBAD"
+    label: str
+
+
+def class_catalog(known: KnownLabels) -> list[ClassEntry]:
+    """Every class a client may search: Fink's, then TNS, then SIMBAD (each sorted)."""
+    fold = str.casefold
+    fink = [ClassEntry(c, "FINK", c) for c in sorted(FINK_LABELS, key=fold)]
+    tns = [ClassEntry(TNS_PREFIX + t, "TNS", t) for t in sorted({*TNS_TYPES, *known.tns}, key=fold)]
+    simbad = [
+        ClassEntry(SIMBAD_PREFIX + s, "SIMBAD", s)
+        for s in sorted({*SIMBAD_LABELS, *known.simbad}, key=fold)
+    ]
+    return fink + tns + simbad
+
+
+_labels_cache: dict[tuple[int, str, str], tuple[float, KnownLabels]] = {}
+
+
+async def known_labels(reader: Reader) -> KnownLabels:
+    """Labels present in the data: SIMBAD labels from the per-night counts of
+    ``statistics_class`` (one scan), TNS types from the keys of ``tns`` (one short scan per
+    distinct type). Kept per table prefix and data version, for ``LABELS_TTL_S`` at most.
+    """
+    key = (id(reader.store.store), reader.prefix, await reader.data_version())
+    now = time.monotonic()
+    cached = _labels_cache.get(key)
+    if cached is not None and now - cached[0] < LABELS_TTL_S:
+        return cached[1]
+    labels = KnownLabels(await _simbad_in_statistics(reader), await _tns_types_in_keys(reader))
+    for stale in [k for k, (t, _) in _labels_cache.items() if now - t >= LABELS_TTL_S]:
+        del _labels_cache[stale]
+    _labels_cache[key] = (now, labels)
+    return labels
+
+
+_NOT_LABELS = frozenset({"simbad_tot", "simbad_gal"})
+
+
+async def _simbad_in_statistics(reader: Reader) -> frozenset[str]:
+    try:
+        (rows,) = await reader.scan(tables.STATISTICS, [ScanRange()], [b"class"])
+    except NotFound:
+        return frozenset()
+    qualifiers = {c.split(b":", 1)[1].decode() for _, cells in rows for c in cells}
+    return frozenset(qualifiers - _NOT_LABELS - set(FINK_LABELS))
+
+
+_MAX_DISTINCT = 10_000
+
+
+async def _tns_types_in_keys(reader: Reader) -> frozenset[str]:
+    """Distinct ``<type>`` of ``<type>_<jd>_<objectId>`` keys, skipping from type to type."""
+    table = reader.table(tables.TNS)
+    found: set[str] = set()
+    start = b""
+    for _ in range(_MAX_DISTINCT):
+        try:
+            (rows,) = await reader.store.scan(table, [ScanRange(start, None, limit=1)], [_JD])
+        except NotFound:
+            break
+        if not rows:
+            break
+        key = rows[0][0]
+        if key.startswith(tables.SCHEMA_ROW_PREFIX):
+            start = next_prefix(tables.SCHEMA_ROW_PREFIX + b"_") or b""
+            continue
+        label = key.rsplit(b"_", 2)[0]
+        found.add(label.decode())
+        start = label + b"_:"  # ':' follows the digits: past every key of this type
+    return frozenset(found)
+
+
+def index_columns(wanted: Collection[Column], trend: str | None) -> tuple[Column, ...]:
+    """The index-table columns to read: those wanted, ``i:jd``, and ``d:mag_rate`` for a trend."""
+    columns = {c for c in wanted if c in _INDEX} | {_JD}
+    if trend is not None:
+        columns.add(_MAG_RATE)
+    return tuple(sorted(columns))
+
+
+def class_window(since_jd: float | None, until_jd: float | None) -> tuple[float, float]:
+    """The search window (JD): Fink's defaults 2019-11-01 and now."""
+    start = DEFAULT_SINCE_JD if since_jd is None else since_jd
+    stop = args.now_jd() if until_jd is None else until_jd
+    return start, stop
+
+
+def class_cursor(key: bytes) -> str:
+    """The opaque cursor of a row: its key."""
+    return args.encode_cursor(_CURSOR_KIND, key.decode())
+
+
+def class_cursor_key(cursor: str | None, target: ClassTarget) -> bytes | None:
+    """The row key a cursor names; InvalidArgument when it is not one of this class."""
+    text = args.decode_cursor(cursor, _CURSOR_KIND)
+    if text is None:
+        return None
+    key = text.encode()
+    if not key.startswith(target.prefix):
+        raise InvalidArgument(
+            f"cursor {cursor!r} does not belong to class {target.name!r}",
+            argument="after",
+            value=cursor,
+        )
+    return key
+
+
+@dataclass(frozen=True, slots=True)
+class ClassHit:
+    """One alert of the class: its index row, decoded."""
+
+    key: bytes
+    record: dict[str, object]  # index columns by qualifier, plus ``classification`` if known
+    simbad: bool  # the classification is the SIMBAD cross-match type
+
+
+@dataclass(frozen=True, slots=True)
+class ClassPage:
+    """Alerts of a page, newest first; ``resume`` is the key to continue below."""
+
+    items: list[ClassHit]
+    has_next: bool
+    resume: bytes | None
+
+
+def _trend_ok(cells: Cells, types: Types, trend: str | None) -> bool:
+    if trend is None:
+        return True
+    raw = cells.get(_MAG_RATE)
+    if raw is None:
+        return False
+    rate = float(decode_value(raw, types.get(_MAG_RATE, "double")))  # type: ignore[arg-type]
+    return rate < 0 if trend == RISING else rate > 0  # NaN passes neither
+
+
+def _keep(
+    key: bytes, cells: Cells, target: ClassTarget, window: tuple[float, float],
+    types: Types, trend: str | None,
+) -> bool:  # fmt: skip
+    label, jd, _ = key.rsplit(b"_", 2)
+    return (
+        label.decode() == target.label
+        and jd_in_window(float(jd), *window)
+        and _trend_ok(cells, types, trend)
+    )
+
+
+async def alerts_by_class(
+    reader: Reader,
+    target: ClassTarget,
+    window: tuple[float, float],
+    trend: str | None,
+    first: int,
+    after: bytes | None,
+    columns: Sequence[Column],
+) -> ClassPage:
+    """Up to ``first`` alerts of the class, newest key first, strictly below ``after``.
+
+    ``window`` is (since, until) in JD, both included, on the alert's JD; ``trend`` is
+    ``rising`` (``d:mag_rate`` < 0) or ``fading`` (> 0) or None.
+    """
+    found = jd_key_range(target.prefix, *window)
+    if found is None:
+        return ClassPage([], False, None)
+    stop = found.stop
+    if after is not None and (stop is None or after < stop):
+        stop = after
+    if stop is not None and stop <= found.start:
+        return ClassPage([], False, None)
+    types = await reader.types(target.table)
+    need = first + 1
+    budget = max(MAX_SCANNED_ROWS, need)
+    batch = need if trend is None else min(max(4 * need, 100), budget)
+    matched: list[tuple[bytes, Cells]] = []
+    scanned, exhausted, last = 0, False, None
+    while len(matched) < need and scanned < budget:
+        size = min(batch, budget - scanned)
+        scan = ScanRange(found.start, stop, reverse=True, limit=size)
+        (rows,) = await reader.scan(target.table, [scan], columns)
+        scanned += len(rows)
+        matched += [(k, c) for k, c in rows if _keep(k, c, target, window, types, trend)]
+        if len(rows) < size:
+            exhausted = True
+            break
+        stop = last = rows[-1][0]
+    items = _hits(target, matched[:first], types, columns)
+    if len(matched) > first:
+        return ClassPage(items, True, items[-1].key if items else None)
+    if exhausted:
+        return ClassPage(items, False, items[-1].key if items else None)
+    return ClassPage(items, True, last)  # scan budget spent: resume below the last row read
+
+
+def _hits(
+    target: ClassTarget, rows: list[tuple[bytes, Cells]], types: Types, columns: Sequence[Column]
+) -> list[ClassHit]:
+    records = [decode_record(cells, types) for _, cells in rows]
+    if target.table is tables.CLASS:
+        simbad = target.label not in FINK_LABELS
+        for record in records:
+            record["classification"] = target.label
+        return [ClassHit(k, r, simbad) for (k, _), r in zip(rows, records, strict=True)]
+    if records and _has_inputs(columns):
+        frame = pd.DataFrame({q: [r.get(q) for r in records] for q in CLASSIFICATION_INPUTS})
+        for record, label in zip(records, classify(frame).tolist(), strict=True):
+            record["classification"] = label
+    cds = np.array([r.get("cdsxmatch", UNKNOWN) for r in records], dtype=object)
+    simbad_flags = is_simbad_label(cds).tolist() if records else []
+    return [
+        ClassHit(k, r, bool(s)) for (k, _), r, s in zip(rows, records, simbad_flags, strict=True)
+    ]
+
+
+def _has_inputs(columns: Sequence[Column]) -> bool:
+    qualifiers = {c.split(b":", 1)[1].decode() for c in columns}
+    return qualifiers >= set(CLASSIFICATION_INPUTS)
+
+
+async def count_class_alerts(
+    reader: Reader, target: ClassTarget, window: tuple[float, float], trend: str | None
+) -> int:
+    """Alerts of the class in the window (and trend); QueryTooCostly past ``COUNT_CAP``."""
+    found = jd_key_range(target.prefix, *window)
+    if found is None:
+        return 0
+    types = await reader.types(target.table)
+    columns = index_columns((), trend)
+    scan = ScanRange(found.start, found.stop, limit=COUNT_CAP + 1)
+    (rows,) = await reader.scan(target.table, [scan], columns)
+    if len(rows) > COUNT_CAP:
+        raise QueryTooCostly(
+            f"class {target.name!r} has more than {COUNT_CAP} alerts in the window: "
+            "do not select totalCount, or narrow since/until",
+            limit=COUNT_CAP,
+        )
+    return sum(1 for k, c in rows if _keep(k, c, target, window, types, trend))
+
+
+async def search_class(
+    reader: Reader,
+    target: ClassTarget,
+    window: tuple[float, float],
+    trend: str | None,
+    first: int,
+    after: bytes | None,
+    columns: Sequence[Column],
+    with_count: bool,
+) -> tuple[ClassPage, int | None]:
+    """A page of :func:`alerts_by_class` and, when asked, :func:`count_class_alerts`,
+    read concurrently once the table's types are known."""
+    await reader.types(target.table)
+    page = alerts_by_class(reader, target, window, trend, first, after, columns)
+    if not with_count:
+        return await page, None
+    count = count_class_alerts(reader, target, window, trend)
+    found, total = await asyncio.gather(page, count)
+    return found, total
