@@ -13,11 +13,13 @@ class Column:
     hbase_column: str = strawberry.field(description="family:qualifier in HBase.")
     type: str = strawberry.field(description="Stored type (Spark type name in the schema row).")
     unit: str | None = strawberry.field(description="Unit of the values, if any.")
-    description: str
+    description: str = strawberry.field(description="What the column holds.")
 
 
 @strawberry.type(description="A class that alertsByClass accepts.")
 class ClassInfo:
     name: str = strawberry.field(description="Value to pass as `class` to alertsByClass.")
-    source: ClassificationSource
+    source: ClassificationSource = strawberry.field(
+        description="Where the label comes from: Fink's classifiers, SIMBAD or TNS."
+    )
     label: str = strawberry.field(description="The class label without its source prefix.")
