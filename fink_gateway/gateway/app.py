@@ -24,6 +24,7 @@ from fink_gateway.gateway.graphiql import STATIC, STATIC_URL
 from fink_gateway.gateway.graphql_view import GatewayGraphQL
 from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.loaders.store import Store
+from fink_gateway.resolvers.fits import shutdown_fits
 from fink_gateway.schema.build import build_schema
 
 log = logging.getLogger("fink_gateway")
@@ -58,8 +59,13 @@ def build_app(settings: Settings, store: Store, prefix: str | None = None) -> St
         finally:
             await cache.close()
             await store.close()
+            shutdown_fits()
 
-    graphql = GatewayGraphQL(services, schema=build_schema(telemetry=settings.telemetry))
+    graphql = GatewayGraphQL(
+        services,
+        schema=build_schema(telemetry=settings.telemetry),
+        multipart_uploads_enabled=True,  # file uploads (the skymap's bayestar map)
+    )
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

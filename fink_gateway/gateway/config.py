@@ -46,6 +46,19 @@ class LimitSettings:
     first_default: int = 100
     first_max: int = 1000
     cone_radius_max_arcsec: float = 18000.0
+    max_fits_per_request: int = 50
+
+
+@dataclass(frozen=True)
+class EphemerisSettings:
+    miriade_url: str = ""
+    miriade_timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class SkymapSettings:
+    folder: str = ""
+    max_bytes: int = 67108864
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,8 @@ class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
+    skymap: SkymapSettings = field(default_factory=SkymapSettings)
+    ephemerides: EphemerisSettings = field(default_factory=EphemerisSettings)
     telemetry: bool = False
     log_level: str = "info"
 

@@ -105,6 +105,11 @@ class Reader:
         )
 
     @property
+    def cache(self) -> ResultCache | None:
+        """The cross-request cache (None when disabled)."""
+        return self._cache
+
+    @property
     def stats(self):  # type: ignore[no-untyped-def]
         return self.store.stats
 

@@ -63,6 +63,9 @@ DERIVED_FIELD_COLUMNS: dict[str, frozenset[Column]] = {
     "tag": _columns("jd"),
     "color": _columns("jd", "magpsf", "sigmapsf", "fid"),
     "lightcurve": _columns("jd", "fid"),
+    "period": _columns(
+        "jd", "magpsf", "sigmapsf", "fid", "magnr", "sigmagnr", "isdiffpos", "distnr"
+    ),
     "band": _columns("fid"),
     # cutouts: the cutouts table is keyed objectId_jd
     "cutout": _columns("objectId", "jd"),

@@ -12,6 +12,7 @@ from fink_gateway.errors import InvalidArgument
 from fink_gateway.resolvers import args
 from fink_gateway.resolvers.lightcurve import build_lightcurve
 from fink_gateway.resolvers.objects import ObjectData, alert_page
+from fink_gateway.resolvers.periods import object_period, period_args
 from fink_gateway.resolvers.times import iso_time
 from fink_gateway.schema.alert import Alert, alert_from_record
 from fink_gateway.schema.classification import Classification, classification_of
@@ -19,6 +20,7 @@ from fink_gateway.schema.cutout import OBJECT_CUTOUTS_DESCRIPTION, object_cutout
 from fink_gateway.schema.enums import FID_OF_BAND, Band
 from fink_gateway.schema.lightcurve import LightCurve
 from fink_gateway.schema.pagination import AlertConnection, page
+from fink_gateway.schema.period import PeriodFit, PeriodMethod
 from fink_gateway.science.coords import constellation, galactic, mean_position
 
 
@@ -198,3 +200,33 @@ class Object:
         fids = None if bands is None else {FID_OF_BAND[b] for b in bands}
         data = await build_lightcurve(info.context.reader, self._data, with_upper_limits, fids)
         return LightCurve(_data=data)
+
+    @strawberry.field(
+        description="Variable-star period of the light curve (multiband Lomb–Scargle, gatspy), "
+        "computed on demand in a worker process and cached; each query may ask for at most "
+        "limits.max_fits_per_request fits."
+    )
+    async def period(
+        self,
+        info: strawberry.Info,
+        nterms_base: Annotated[
+            int, strawberry.argument(description="Terms of the shared base model (0–4).")
+        ] = 1,
+        nterms_band: Annotated[
+            int, strawberry.argument(description="Terms of each band's model (0–4).")
+        ] = 1,
+        min_period: Annotated[
+            float, strawberry.argument(description="Shortest period searched, days.")
+        ] = 0.1,
+        max_period: Annotated[
+            float, strawberry.argument(description="Longest period searched, days.")
+        ] = 1.2,
+        method: Annotated[
+            PeriodMethod, strawberry.argument(description="multiband or its fast variant.")
+        ] = PeriodMethod.MULTIBAND,
+        n_phase: Annotated[
+            int, strawberry.argument(description="Points of the model curves (10–1000).")
+        ] = 100,
+    ) -> PeriodFit:
+        args = period_args(nterms_base, nterms_band, min_period, max_period, method.value, n_phase)
+        return PeriodFit(_fit=await object_period(info.context, self._data, args))
