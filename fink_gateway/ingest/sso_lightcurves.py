@@ -96,8 +96,9 @@ def _point_cells(table: pa.Table, counts: np.ndarray, source: str) -> list[tuple
         try:
             typed = flat if flat.type == target else pc.cast(flat, target)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-            raise IngestError(source, f"cannot read {flat.type} as {target}: {exc}",
-                              column=name) from None
+            raise IngestError(
+                source, f"cannot read {flat.type} as {target}: {exc}", column=name
+            ) from None
         out.append((qualifier, typed))
     return out
 
@@ -125,7 +126,8 @@ def _ephemeris_values(
 def read_sso_lightcurves(table: pa.Table, source: str) -> SsoLightcurves:
     """Validate and flatten an SSO light-curve table; IngestError names the column."""
     names_column = table.column("ssnamenr").combine_chunks()
-    if names_column.null_count or not pa.types.is_string(names_column.type):
+    text = pa.types.is_string(names_column.type) or pa.types.is_large_string(names_column.type)
+    if names_column.null_count or not text:
         raise IngestError(source, "ssnamenr must be non-null text", column="ssnamenr")
     cjd = _list_column(table, "cjd", source)
     counts = _lengths(cjd)

@@ -58,8 +58,9 @@ class KeyedRows:
             groups[(item.table, item.columns)].append(i)
         results: list[Cells | None] = [None] * len(asked)
 
-        async def read(spec: tables.TableSpec, columns: tuple[Column, ...], where: list[int]
-                       ) -> None:
+        async def read(
+            spec: tables.TableSpec, columns: tuple[Column, ...], where: list[int]
+        ) -> None:
             keys = [asked[i].key for i in where]
             found = await self._reader.store.get_rows(
                 self._reader.table(spec), keys, list(columns) or None

@@ -57,7 +57,7 @@ TNS_RESOLVER = TableSpec(
 STATISTICS = TableSpec(STATISTICS_SUFFIX, "ztf_YYYYMMDD", ("basic", "class"), "per-night counts")
 SSO_EPHEMERIDES = TableSpec(
     "sso_ephemerides", "ssnamenr_jd", ("e",),
-    "ephemerides of SSO light-curve points (e: doubles, Miriade's names); the gateway's, not Fink's",
+    "SSO ephemerides per light-curve point (e: doubles, Miriade's names); not Fink's",
 )
 GATEWAY_META = TableSpec(
     "gateway_meta", "name", ("m",), "the gateway's own bookkeeping (data version); not Fink's"

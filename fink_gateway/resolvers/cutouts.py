@@ -133,8 +133,9 @@ class RenderedCutout:
     array: list[list[float | None]] | None
 
 
-def render(stamp: bytes, kind: str, jd: float, file_name: str | None,
-           options: RenderOptions) -> RenderedCutout:
+def render(
+    stamp: bytes, kind: str, jd: float, file_name: str | None, options: RenderOptions
+) -> RenderedCutout:
     """Render one gzipped FITS stamp (raises :class:`StampError` when it is unreadable)."""
     image = read_stamp(stamp)
     height, width = image.shape

@@ -52,7 +52,7 @@ def date_prefix(value: str) -> str:
     """``TRCK_`` + the date (and time) as tracklet ids write it, for a prefix scan."""
     match = _DATE.match(value.strip())
     parts = [] if match is None else [p for p in match.groups() if p is not None]
-    pattern = "%Y%m%d%H%M%S"[: 2 + 2 * len(parts)]
+    pattern = "%Y%m%d%H%M%S"[: 2 * len(parts)]
     if match is None or _moment("".join(parts), pattern) is None:
         raise InvalidArgument(
             f"malformed date {value!r}: expected YYYY-MM-DD, optionally followed by HH, "

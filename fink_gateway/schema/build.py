@@ -9,13 +9,15 @@ from strawberry.extensions import SchemaExtension, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from fink_gateway.schema.archive import ArchiveQuery
 from fink_gateway.schema.extensions.error_codes import ErrorCodes
 from fink_gateway.schema.extensions.parser_cache import ParserCache
 from fink_gateway.schema.extensions.telemetry import Telemetry
 from fink_gateway.schema.query import Query
 from fink_gateway.schema.scalars import SCALAR_MAP
+from fink_gateway.schema.sso import SolarSystemQuery
 
-QUERY_PARTS: tuple[type, ...] = ()
+QUERY_PARTS: tuple[type, ...] = (SolarSystemQuery, ArchiveQuery)
 """Root query classes merged with :class:`Query` (one per area of the API)."""
 
 
@@ -26,8 +28,9 @@ def build_schema(
 
     The root ``Query`` is :class:`Query` merged with ``QUERY_PARTS`` and ``extra_queries``.
     """
-    parts = (Query, *QUERY_PARTS, *extra_queries)
+    parts = tuple(dict.fromkeys((Query, *QUERY_PARTS, *extra_queries)))
     root = parts[0] if len(parts) == 1 else merge_types("Query", parts)
+    root.__strawberry_definition__.description = Query.__strawberry_definition__.description
     # Parsing and validating the same query text again costs more than executing it: one
     # cache per schema, handed to every request (the caches hold documents, not request state).
     parser_cache, validation_cache = ParserCache(maxsize=1024), ValidationCache(maxsize=1024)

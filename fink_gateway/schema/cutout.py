@@ -50,8 +50,8 @@ class ConvolutionKernel(Enum):
 
 @strawberry.type(description="One image stamp of an alert (FINK-REFERENCE §10).")
 class Cutout:
-    kind: CutoutKind
-    format: CutoutFormat
+    kind: CutoutKind = strawberry.field(description="Which stamp.")
+    format: CutoutFormat = strawberry.field(description="How it is returned.")
     jd: float = strawberry.field(description="JD of the alert (i:jd), days.")
     file_name: str | None = strawberry.field(
         description="ZTF's file name of the stamp (b:cutout<Kind>_fileName)."
@@ -94,8 +94,7 @@ StretchArg = Annotated[
 ColormapArg = Annotated[
     str | None,
     strawberry.argument(
-        description="PNG colour map, a matplotlib name ('viridis', 'Greys_r'…); "
-        "default greyscale."
+        description="PNG colour map, a matplotlib name ('viridis', 'Greys_r'…); default greyscale."
     ),
 ]
 PminArg = Annotated[

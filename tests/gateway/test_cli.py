@@ -86,7 +86,7 @@ def test_ingest_prints_a_summary_per_table(tmp_path: Path) -> None:
 
 
 def test_ingest_names_bad_files_and_goes_on(tmp_path: Path) -> None:
-    not_parquet = tmp_path / "notes.parquet"
+    not_parquet = tmp_path / "alerts.csv"
     not_parquet.write_text("objectId,jd\nZTF,1\n")
     no_object_id = tmp_path / "no_objectId.parquet"
     source = pq.read_table(FINK_ZTF / "alert_samples_20220804.parquet")
@@ -100,7 +100,7 @@ def test_ingest_names_bad_files_and_goes_on(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit)  # a ClickException, not a crash
     assert "Traceback" not in result.output
-    text = squashed(result.output)
+    text = squashed(result.stderr)
     assert squashed(f"failed {not_parquet}: not a parquet or avro file") in text
     assert squashed(f"failed {no_object_id}: column 'objectId': required column") in text
     assert squashed("Error: 2 of 3 files failed") in text

@@ -1,0 +1,153 @@
+"""Ephemerides of a Solar System object at its light-curve points, from a provider.
+
+Two providers implement :class:`EphemerisProvider`: :class:`StoredEphemerides` reads what
+ingest stored from Fink's SSO light-curve file (``<prefix>.sso_ephemerides``, key
+``<ssnamenr>_<jd>``), :class:`MiriadeEphemerides` asks IMCCE Miriade (FINK-REFERENCE §9c).
+:func:`ephemeris_provider` chains them: stored first, Miriade (when configured) for an object
+that has nothing stored.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+from enum import StrEnum
+from typing import Protocol
+
+import numpy as np
+
+from fink_gateway.errors import NotFound
+from fink_gateway.loaders import tables
+from fink_gateway.loaders.decoding import decode_column
+from fink_gateway.loaders.miriade import MiriadeClient
+from fink_gateway.loaders.reader import Reader
+from fink_gateway.loaders.types import ScanRange
+
+
+class EphemerisSource(StrEnum):
+    """Where ephemerides came from."""
+
+    STORED = "stored"
+    MIRIADE = "miriade"
+
+
+@dataclass(frozen=True)
+class Ephemerides:
+    """Values at each asked JD, in the asked order; NaN where unknown.
+
+    Angles in deg (``ra_deg``/``dec_deg``: the object's predicted astrometric position),
+    distances in AU.
+    """
+
+    source: EphemerisSource
+    phase_deg: np.ndarray
+    elong_deg: np.ndarray
+    dobs_au: np.ndarray
+    dhelio_au: np.ndarray
+    ra_deg: np.ndarray
+    dec_deg: np.ndarray
+
+    def take(self, rows: np.ndarray) -> Ephemerides:
+        """The values at ``rows`` (a mask or indices into the asked JDs)."""
+        arrays = [f.name for f in fields(self) if f.name != "source"]
+        return replace(self, **{name: getattr(self, name)[rows] for name in arrays})
+
+
+class EphemerisProvider(Protocol):
+    """Anything that gives an object's ephemerides at given JDs."""
+
+    async def ephemerides(self, ssnamenr: str, jd: np.ndarray) -> Ephemerides | None:
+        """Values at each ``jd`` (JD, UTC exposure starts); None when nothing is known."""
+        ...
+
+
+STORED_COLUMNS: dict[str, bytes] = {
+    "phase_deg": b"e:Phase",
+    "elong_deg": b"e:Elong",
+    "dobs_au": b"e:Dobs",
+    "dhelio_au": b"e:Dhelio",
+    "ra_deg": b"e:RA",
+    "dec_deg": b"e:DEC",
+}
+"""Ephemerides field → column of ``sso_ephemerides`` (doubles, Miriade's names)."""
+
+
+class StoredEphemerides:
+    """Ephemerides stored at ingest, matched to points by their row key (``<ssnamenr>_<jd>``)."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+
+    async def ephemerides(self, ssnamenr: str, jd: np.ndarray) -> Ephemerides | None:
+        columns = list(STORED_COLUMNS.values())
+        prefix = f"{ssnamenr}_".encode()
+        try:
+            (rows,) = await self.reader.scan(
+                tables.SSO_EPHEMERIDES, [ScanRange.prefix(prefix)], columns
+            )
+        except NotFound:  # a Fink HBase without the gateway's table
+            return None
+        if not rows:
+            return None
+        by_key = {key: cells for key, cells in rows}
+        wanted = [by_key.get(prefix + repr(float(j)).encode(), {}) for j in jd.tolist()]
+        values = {
+            name: np.asarray(decode_column([c.get(col) for c in wanted], "double"), np.float64)
+            for name, col in STORED_COLUMNS.items()
+        }
+        return Ephemerides(EphemerisSource.STORED, **values)
+
+
+class MiriadeEphemerides:
+    """Ephemerides from IMCCE Miriade (raises UpstreamUnavailable when it cannot be reached)."""
+
+    def __init__(self, client: MiriadeClient) -> None:
+        self.client = client
+
+    async def ephemerides(self, ssnamenr: str, jd: np.ndarray) -> Ephemerides | None:
+        if not len(jd):
+            return None
+        reply = await self.client.ephemerides(ssnamenr, jd)
+        if reply is None:
+            return None
+        return Ephemerides(
+            EphemerisSource.MIRIADE,
+            phase_deg=reply.phase_deg,
+            elong_deg=reply.elong_deg,
+            dobs_au=reply.dobs_au,
+            dhelio_au=reply.dhelio_au,
+            ra_deg=reply.ra_deg,
+            dec_deg=reply.dec_deg,
+        )
+
+
+class FirstAvailable:
+    """The first provider that knows the object (asked in order, the next only if needed)."""
+
+    def __init__(self, providers: Sequence[EphemerisProvider]) -> None:
+        self.providers = tuple(providers)
+
+    async def ephemerides(self, ssnamenr: str, jd: np.ndarray) -> Ephemerides | None:
+        for provider in self.providers:
+            found = await provider.ephemerides(ssnamenr, jd)
+            if found is not None:
+                return found
+        return None
+
+
+@functools.lru_cache(maxsize=8)
+def miriade_client(url: str, timeout_s: float) -> MiriadeClient:
+    """The process-wide client of one endpoint (its cache is shared by every request)."""
+    return MiriadeClient(url, timeout_s)
+
+
+def ephemeris_provider(
+    reader: Reader, miriade_url: str = "", miriade_timeout_s: float = 30.0
+) -> EphemerisProvider:
+    """Stored ephemerides, then Miriade at ``miriade_url`` when one is given."""
+    stored = StoredEphemerides(reader)
+    if not miriade_url:
+        return stored
+    miriade = MiriadeEphemerides(miriade_client(miriade_url, miriade_timeout_s))
+    return FirstAvailable([stored, miriade])

@@ -1,0 +1,179 @@
+"""Data of the archive tests (tracklets, cutouts, resolvers, statistics, anomalies, sky maps):
+alerts placed in the shared bayestar map, and writers of single Fink tables.
+
+Creating HBase tables is what costs (~1 s each), so resolver tests write only the tables they
+read, with the ingest's own row builders (:mod:`fink_gateway.ingest.rows`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import struct
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import healpy
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from fink_gateway.ingest.alerts import Alerts, read_alerts
+from fink_gateway.ingest.demo import generate_alerts
+from fink_gateway.ingest.rows import TABLE_BUILDERS, EncodedAlerts, schema_row, version_pairs
+from fink_gateway.ingest.writer import SCHEMA_TYPES
+from fink_gateway.loaders import tables
+from fink_gateway.loaders.embedded import EmbeddedStore
+from fink_gateway.loaders.hbase import HBaseStore
+from fink_gateway.loaders.reader import Reader, TypesCache
+from fink_gateway.loaders.store import Store
+from fink_gateway.science.healpix import NSIDE
+from fink_gateway.science.skymap import credible_levels, read_sky_map
+from tests.conftest import HBASE_ENV, StoreFactory, hbase_address
+from tests.data_paths import SHARED_DATA
+
+BAYESTAR = SHARED_DATA / "skymap" / "bayestar.fits.gz"
+"""G364600 (LIGO/Virgo, 2020-02-19), NESTED, nside 512; read in place."""
+
+
+BACKENDS = ["embedded", pytest.param("hbase", marks=pytest.mark.hbase)]
+"""``params`` of a module-scoped store fixture (see :func:`module_store`)."""
+
+
+@contextlib.asynccontextmanager
+async def module_store(backend: str, folder: Path) -> AsyncIterator[tuple[Store, str]]:
+    """A store and a fresh prefix for a whole test module (tables dropped at the end).
+
+    The module needs a module-scoped ``anyio_backend`` fixture; ``folder`` holds the
+    embedded file. HBase is skipped when ``FINK_GATEWAY_TEST_HBASE`` is unset.
+    """
+    if backend == "hbase":
+        address = hbase_address()
+        if address is None:
+            pytest.skip(f"{HBASE_ENV}=host:port is not set")
+        host, port = address
+        factory = StoreFactory(backend, lambda: HBaseStore(host, port, timeout_s=60.0))
+    else:
+        factory = StoreFactory(backend, lambda: EmbeddedStore(folder / "store.db"))
+    try:
+        yield await factory()
+    finally:
+        await factory.clean_up()
+
+
+def reader(store: Store, prefix: str) -> Reader:
+    """A fresh per-request reader (no cross-request cache)."""
+    return Reader(store, prefix, TypesCache())
+
+
+async def write_tables(
+    store: Store, prefix: str, alerts: Alerts, specs: Iterable[tables.TableSpec]
+) -> None:
+    """Create these tables and put the alerts' rows (and Fink's schema rows) in them."""
+    enc = EncodedAlerts(alerts)
+    for spec in specs:
+        name = spec.name(prefix)
+        await store.create_table(name, spec.families)
+        batch = TABLE_BUILDERS[spec](enc)
+        if len(batch):
+            await store.put_batch(name, batch)
+        pairs = sorted(version_pairs(alerts))
+        await store.put_rows(name, [schema_row(p, SCHEMA_TYPES[spec]) for p in pairs])
+
+
+def demo_alerts(n: int, seed: int = 11, with_cutouts: bool = True) -> Alerts:
+    """``n`` demo alerts as the ingest reads them."""
+    return read_alerts(pa.concat_tables(generate_alerts(n, seed, with_cutouts)), "demo")
+
+
+# --- sky map -------------------------------------------------------------------------------
+
+
+@cache
+def levels_128() -> np.ndarray:
+    """Credible level of every nside-128 pixel of the shared map (as Fink computes them)."""
+    sky = read_sky_map(BAYESTAR.read_bytes())
+    return np.asarray(healpy.ud_grade(credible_levels(sky.prob), NSIDE))
+
+
+@cache
+def event_jd() -> float:
+    return read_sky_map(BAYESTAR.read_bytes()).event_jd
+
+
+def pixel_centre(pix: int) -> tuple[float, float]:
+    """(ra, dec) of a pixel's centre, deg."""
+    ra, dec = healpy.pix2ang(NSIDE, pix, lonlat=True)
+    return float(ra), float(dec)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An alert placed on the sky and in time, relative to the map's event time T."""
+
+    object_id: str
+    inside: bool  # in the 90 % credible region
+    first_days: float  # jdstarthist − T, days
+    days: float  # jd − T, days
+    found: bool  # expected in skymap(credibleLevel: 0.9) with the default window (1, 6)
+
+
+PLACED: tuple[Placed, ...] = (
+    Placed("ZTF20skyinaa", True, 0.5, 2.0, True),
+    Placed("ZTF20skyedge", True, -0.9, 0.5, True),  # first seen just after T − 1
+    Placed("ZTF20skylate", True, 5.5, 5.6, True),  # in (T + 5, T + 6]: Fink's code misses it
+    Placed("ZTF20skyerly", True, -2.0, 1.0, False),  # first seen before the window
+    Placed("ZTF20skyoutx", False, 0.5, 1.0, False),  # outside the region
+    Placed("ZTF20skyoldy", True, 0.1, 6.5, False),  # latest alert > 6 days after first
+)
+"""ZTF20sky* ids: 7 lowercase letters, never generated by the demo (its years are 23–24)."""
+
+
+def placed_alerts(placements: Iterable[Placed] = PLACED, seed: int = 5) -> Alerts:
+    """Demo alerts moved to the placements' positions and times (one alert each)."""
+    placements = list(placements)
+    alerts = demo_alerts(len(placements) + 20, seed)
+    n = len(placements)
+    levels = levels_128()
+    best = int(np.argmin(levels))
+    worst = int(np.argmax(levels))
+    t = event_jd()
+    positions = [pixel_centre(best if p.inside else worst) for p in placements]
+    replaced = {
+        "objectId": pa.array([p.object_id for p in placements], pa.string()),
+        "ra": pa.array([ra for ra, _ in positions], pa.float64()),
+        "dec": pa.array([dec for _, dec in positions], pa.float64()),
+        "jd": pa.array([t + p.days for p in placements], pa.float64()),
+        "jdstarthist": pa.array([t + p.first_days for p in placements], pa.float64()),
+        "tracklet": pa.array([""] * n, pa.string()),
+    }
+    columns = {
+        name: replaced.get(name, array.slice(0, n)) for name, array in alerts.columns.items()
+    }
+    cutouts = {kind: array.slice(0, n) for kind, array in alerts.cutouts.items()}
+    prv = None if alerts.prv_candidates is None else alerts.prv_candidates.slice(0, n)
+    return Alerts("placed", columns, alerts.provided, prv, cutouts)
+
+
+# --- TNS resolver --------------------------------------------------------------------------
+
+TNS_ROWS = (  # fullname, internal name, ra, dec, type, redshift (text), discovery date
+    ("SN 2023abc", "ZTF23aaaaaab", 10.5, -5.25, "SN Ia", "0.05", "2023-03-01 10:00:00"),
+    ("SN 2023abc", "ATLAS23xyz", 10.5, -5.25, "SN Ia", "0.05", "2023-03-01 10:00:00"),
+    ("SN 2023abd", "ZTF23aaaaaac", 200.0, 30.0, "SN II", "", "2023-03-02 11:00:00"),
+    ("AT 2024xyz", "ZTF24aaaaaad", 300.0, 45.0, "", "", "2024-05-05 05:05:05"),
+)
+
+
+def tns_rows() -> list[tuple[bytes, dict[bytes, bytes]]]:
+    """``tns_resolver`` rows of ``TNS_ROWS`` (ra/dec as doubles, declared in a schema row)."""
+    rows = []
+    for full, internal, ra, dec, type_, z, date in TNS_ROWS:
+        cells = {b"d:fullname": full.encode(), b"d:internalname": internal.encode(),
+                 b"d:ra": struct.pack(">d", ra), b"d:declination": struct.pack(">d", dec),
+                 b"d:type": type_.encode(), b"d:redshift": z.encode(),
+                 b"d:discoverydate": date.encode()}  # fmt: skip
+        rows.append((f"{full}_{internal}".lower().encode(), cells))
+    schema = {b"d:ra": b"double", b"d:declination": b"double", b"d:redshift": b"string"}
+    return [*rows, (b"schema_4.0_6.1.1", schema)]
