@@ -60,6 +60,69 @@ class QueryTooCostly(GatewayError):
     http_status = 400
 
 
+class QueryTooDeep(GatewayError):
+    """The query nests fields deeper than ``limits.max_depth``."""
+
+    code = "QUERY_TOO_DEEP"
+    http_status = 400
+
+
+class TooManyAliases(GatewayError):
+    """The query uses more aliases than ``limits.max_aliases``."""
+
+    code = "TOO_MANY_ALIASES"
+    http_status = 400
+
+
+class TooManyTokens(GatewayError):
+    """The query text holds more tokens than ``limits.max_tokens``."""
+
+    code = "TOO_MANY_TOKENS"
+    http_status = 400
+
+
+class RequestTimeout(GatewayError):
+    """The request ran past ``limits.timeout_seconds``; what finished is returned."""
+
+    code = "TIMEOUT"
+    http_status = 504
+
+
+class PayloadTooLarge(GatewayError):
+    """The request body is larger than ``http.max_body_bytes``."""
+
+    code = "PAYLOAD_TOO_LARGE"
+    http_status = 413
+
+
+class RateLimited(GatewayError):
+    """The client sent more requests than its rate allows; retry after ``retry_after_s``."""
+
+    code = "RATE_LIMITED"
+    http_status = 429
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(
+            f"too many requests from this address: retry after {retry_after_s} s",
+            retry_after_s=retry_after_s,
+        )
+        self.retry_after_s = retry_after_s
+
+
+class PersistedQueryNotFound(GatewayError):
+    """An automatic persisted query's hash is unknown: send the query text with it."""
+
+    code = "PERSISTED_QUERY_NOT_FOUND"
+    http_status = 200  # Apollo's protocol: the client retries with the query text
+
+
+class PersistedQueryHashMismatch(GatewayError):
+    """The query text sent does not hash to the ``sha256Hash`` sent with it."""
+
+    code = "PERSISTED_QUERY_HASH_MISMATCH"
+    http_status = 400
+
+
 class IngestError(GatewayError):
     """An input file cannot be ingested; names the file and, when known, the column."""
 

@@ -1,7 +1,7 @@
 """The ASGI application: the one route table of the gateway.
 
 ``/graphql`` (GraphQL over HTTP, GraphiQL in a browser), ``/healthz`` (the process is up),
-``/readyz`` (the store answers; 503 when it does not).
+``/readyz`` (the store answers; 503 when it does not), ``/metrics`` (Prometheus).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
@@ -18,10 +20,15 @@ from starlette.staticfiles import StaticFiles
 
 from fink_gateway import __version__
 from fink_gateway.errors import GatewayError
-from fink_gateway.gateway.config import Settings
+from fink_gateway.gateway.config import CorsSettings, Settings
 from fink_gateway.gateway.context import Services
+from fink_gateway.gateway.error_response import internal_error
 from fink_gateway.gateway.graphiql import STATIC, STATIC_URL
 from fink_gateway.gateway.graphql_view import GatewayGraphQL
+from fink_gateway.gateway.metrics import GatewayMetrics, MetricsMiddleware
+from fink_gateway.gateway.middleware.body_limit import BodyLimitMiddleware
+from fink_gateway.gateway.middleware.ratelimit import RateLimitMiddleware, buckets_for
+from fink_gateway.gateway.middleware.request_id import RequestIdMiddleware
 from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.loaders.store import Store
 from fink_gateway.resolvers.fits import shutdown_fits
@@ -36,6 +43,7 @@ def build_app(settings: Settings, store: Store, prefix: str | None = None) -> St
         settings.cache.backend, settings.cache.redis_url, settings.cache.ttl_seconds
     )
     services = Services(store, settings, prefix or settings.table_prefix, cache)
+    buckets = buckets_for(settings)
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "version": __version__})
@@ -59,21 +67,63 @@ def build_app(settings: Settings, store: Store, prefix: str | None = None) -> St
         finally:
             await cache.close()
             await store.close()
+            if buckets is not None:
+                await buckets.close()
             shutdown_fits()
 
+    metrics = GatewayMetrics(cache)
+    schema = build_schema(
+        telemetry=settings.telemetry,
+        introspection=settings.introspection,
+        tracing=settings.tracing,
+        limits=settings.limits,
+    )
     graphql = GatewayGraphQL(
         services,
-        schema=build_schema(telemetry=settings.telemetry),
+        metrics,
+        schema=schema,
         multipart_uploads_enabled=True,  # file uploads (the skymap's bayestar map)
+        graphql_ide="graphiql" if settings.introspection else None,  # GraphiQL introspects
     )
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics.endpoint),
             Mount(STATIC_URL, app=StaticFiles(directory=STATIC, check_dir=False), name="static"),
         ],
+        middleware=[
+            Middleware(MetricsMiddleware, metrics=metrics),  # outermost: counts everything
+            Middleware(RequestIdMiddleware),
+            *cors_middleware(settings.cors),
+            *([] if buckets is None else [Middleware(RateLimitMiddleware, buckets=buckets)]),
+            Middleware(
+                BodyLimitMiddleware,
+                max_bytes=settings.http.max_body_bytes,
+                multipart_extra_bytes=settings.skymap.max_bytes,  # sky map uploads
+            ),
+        ],
         lifespan=lifespan,
+        exception_handlers={Exception: internal_error},  # a 500 with a code, the trace logged
     )
     app.state.services = services
+    app.state.metrics = metrics
     return app
+
+
+def cors_middleware(cors: CorsSettings) -> list[Middleware]:
+    """Starlette's CORS middleware as configured; none when no origin is allowed."""
+    origins = CorsSettings.split(cors.allow_origins)
+    if not origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=CorsSettings.split(cors.allow_methods),
+            allow_headers=CorsSettings.split(cors.allow_headers),
+            allow_credentials=cors.allow_credentials,
+            max_age=cors.max_age,
+        )
+    ]

@@ -15,6 +15,7 @@ from rich.table import Table
 from fink_gateway import __version__
 from fink_gateway.errors import GatewayError
 from fink_gateway.gateway.config import ConfigError, Settings, load_settings
+from fink_gateway.gateway.logs import log_handler
 from fink_gateway.gateway.progress import alert_progress
 from fink_gateway.ingest.pipeline import IngestReport, ingest_files, ingest_tables
 from fink_gateway.loaders import tables
@@ -86,9 +87,9 @@ def main(ctx: click.Context, config_path: Path | None) -> None:
         settings = load_settings(config_path)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    # No-op when logging is already set up (an embedding process, pytest).
+    handler = log_handler(settings.log_format)
+    logging.basicConfig(level=settings.log_level.upper(), handlers=[handler])
     ctx.obj = {"settings": settings}
     if ctx.invoked_subcommand is None:
         ctx.invoke(serve)
@@ -132,6 +133,7 @@ async def _fill_demo(
 def serve(ctx: click.Context, store: str | None, host: str | None, port: int | None) -> None:
     """Serve GraphQL at /graphql (an empty embedded store is first filled with demo alerts)."""
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
     from fink_gateway.gateway.app import build_app
 
@@ -158,7 +160,12 @@ def serve(ctx: click.Context, store: str | None, host: str | None, port: int | N
     app = build_app(settings, live_store, _prefix(ctx, url))
     console.print(f"GraphQL at http://{host or server.host}:{port or server.port}/graphql")
     uvicorn.run(
-        app, host=host or server.host, port=port or server.port, log_level=settings.log_level
+        app,
+        host=host or server.host,
+        port=port or server.port,
+        log_level=settings.log_level,
+        # JSON: uvicorn's loggers go through the root handler set up above.
+        log_config=None if settings.log_format == "json" else LOGGING_CONFIG,
     )
 
 
@@ -169,7 +176,7 @@ def serve(ctx: click.Context, store: str | None, host: str | None, port: int | N
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], store: str | None, cutouts: bool | None
            ) -> None:
-    """Ingest Fink parquet files, raw ZTF avro packets, or folders of them."""
+    """Ingest Fink parquet files, raw ZTF avro packets, SSO light-curve files, or folders."""
     url = _store_url(ctx, store)
     with_cutouts = _settings(ctx).ingest.with_cutouts if cutouts is None else cutouts
 

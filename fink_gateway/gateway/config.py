@@ -47,6 +47,20 @@ class LimitSettings:
     first_max: int = 1000
     cone_radius_max_arcsec: float = 18000.0
     max_fits_per_request: int = 50
+    max_depth: int = 15
+    max_aliases: int = 30
+    max_tokens: int = 15000
+    max_cost: int = 100000
+    timeout_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    max_body_bytes: int = 2097152
+    rate_limit_per_second: float = 0.0
+    rate_limit_burst: int = 100
+    rate_limit_backend: str = "cache"
+    persisted_queries_bytes: int = 16777216
 
 
 @dataclass(frozen=True)
@@ -62,6 +76,20 @@ class SkymapSettings:
 
 
 @dataclass(frozen=True)
+class CorsSettings:
+    allow_origins: str = "*"
+    allow_methods: str = "GET, POST"
+    allow_headers: str = "content-type, x-request-id"
+    allow_credentials: bool = False
+    max_age: int = 600
+
+    @staticmethod
+    def split(text: str) -> list[str]:
+        """``"GET, POST"`` → ``["GET", "POST"]`` (the list settings are comma separated)."""
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+
+@dataclass(frozen=True)
 class Settings:
     store: str = ""
     table_prefix: str = "ztf"
@@ -69,10 +97,15 @@ class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
+    http: HttpSettings = field(default_factory=HttpSettings)
     skymap: SkymapSettings = field(default_factory=SkymapSettings)
     ephemerides: EphemerisSettings = field(default_factory=EphemerisSettings)
+    cors: CorsSettings = field(default_factory=CorsSettings)
     telemetry: bool = False
+    introspection: bool = True
+    tracing: bool = False
     log_level: str = "info"
+    log_format: str = "text"
 
     @property
     def store_url(self) -> str:
@@ -114,6 +147,13 @@ def _coerce(value: Any, default: Any, name: str) -> Any:
         raise ConfigError(f"setting {name}: {value!r} is not {what}") from None
 
 
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "log_format": ("text", "json"),
+    "http.rate_limit_backend": ("cache", "memory", "redis"),
+}
+"""Settings that take one of a few words."""
+
+
 def _build(cls: type, data: Mapping[str, Any], env: Mapping[str, str], path: str) -> Any:
     values = {}
     for f in dataclasses.fields(cls):
@@ -130,6 +170,9 @@ def _build(cls: type, data: Mapping[str, Any], env: Mapping[str, str], path: str
         if env_name in env:
             value = env[env_name]
         values[f.name] = _coerce(value, default, name)
+        choices = _CHOICES.get(name)
+        if choices and values[f.name] not in choices:
+            raise ConfigError(f"setting {name}: {value!r} is not one of {', '.join(choices)}")
     unknown = set(data) - {f.name for f in dataclasses.fields(cls)}
     if unknown:
         raise ConfigError(f"unknown setting(s): {', '.join(path + u for u in sorted(unknown))}")

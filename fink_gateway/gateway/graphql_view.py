@@ -1,19 +1,54 @@
-"""The GraphQL-over-HTTP endpoint: strawberry's ASGI view with our context and JSON encoder."""
+"""The GraphQL-over-HTTP endpoint: strawberry's ASGI view with our context and JSON encoder.
+
+Responses follow the GraphQL-over-HTTP specification: a client that accepts
+``application/graphql-response+json`` gets that media type, and a request error (a document
+that does not parse or validate, variables that do not coerce) is then a 400 without a
+``data`` entry; ``application/json`` (the default without an Accept header) answers every
+well-formed request with 200. A request that is not a GraphQL request at all (a body that is
+not JSON, no query) is a 4xx whose body is still a GraphQL response, with an
+``extensions.code``.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+import time
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
+from strawberry.http.base import BaseRequestProtocol
+from strawberry.http.types import HTTPMethod
+from strawberry.types import ExecutionResult
 
+from fink_gateway.errors import GatewayError
 from fink_gateway.gateway.context import RequestContext, Services
 from fink_gateway.gateway.graphiql import graphiql_html
+from fink_gateway.gateway.http_cache import cache_headers
+from fink_gateway.gateway.logs import REQUEST_ID
+from fink_gateway.gateway.metrics import GatewayMetrics
+from fink_gateway.gateway.middleware.request_id import scope_request_id
+from fink_gateway.gateway.persisted_queries import PersistedQueries
 from fink_gateway.resolvers.examples import ExampleTarget, example_target
+from fink_gateway.schema.extensions.cost import cost_report
+from fink_gateway.schema.extensions.error_codes import coded_error
 
+log = logging.getLogger("fink_gateway.requests")
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+JSON = "application/json"
+BAD_REQUEST = "BAD_REQUEST"
+"""``extensions.code`` of a request that is not a GraphQL request (HTTP 4xx)."""
+
+_HTTP_CODES = {404: "NOT_FOUND"}  # GraphiQL asked for while it is off
 _ORJSON = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
 
 
@@ -28,18 +63,157 @@ def _fallback(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-class GatewayGraphQL(GraphQL):
-    """Builds one :class:`RequestContext` per request."""
+def negotiate(accept: str) -> str:
+    """The response media type for an ``Accept`` header: ``application/graphql-response+json``
+    when the client prefers it (higher q-value, or listed first on a tie), else
+    ``application/json`` (also without any Accept header).
 
-    def __init__(self, services: Services, **kwargs: Any) -> None:
+    >>> negotiate("application/graphql-response+json, application/json;q=0.9")
+    'application/graphql-response+json'
+    >>> negotiate("*/*")
+    'application/json'
+    """
+    best, best_q = JSON, 0.0
+    for item in accept.split(","):
+        media, *params = (part.strip() for part in item.split(";"))
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        media = media.lower()
+        if media == GRAPHQL_RESPONSE_JSON and q > best_q:
+            best, best_q = GRAPHQL_RESPONSE_JSON, q
+        elif media in (JSON, "application/*", "*/*") and q > best_q:
+            best, best_q = JSON, q
+    return best
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """True when the operation never executed: the errors come from parsing, validation or
+    variable coercion (no error has a path) and there is no data."""
+    return result.data is None and bool(result.errors) and all(
+        error.path is None for error in result.errors or ()
+    )
+
+
+def _codes(errors: list[Any]) -> list[str]:
+    return [str((e.get("extensions") or {}).get("code", "INTERNAL")) for e in errors]
+
+
+class GatewayGraphQL(GraphQL):
+    """Builds one :class:`RequestContext` per request, negotiates the response's media type,
+    counts each response in ``metrics`` and logs it."""
+
+    def __init__(
+        self, services: Services, metrics: GatewayMetrics | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.services = services
+        self.metrics = metrics
+        self.persisted_queries = PersistedQueries(services.settings.http.persisted_queries_bytes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive=receive)
+        token = REQUEST_ID.set(None)
+        try:
+            try:
+                response = await self.run(request)
+            except HTTPException as exc:
+                response = self._http_error(request, exc.status_code, exc.reason)
+            await response(scope, receive, send)
+        finally:
+            REQUEST_ID.reset(token)
 
     async def get_context(  # type: ignore[override]
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> RequestContext:
-        request_id = request.headers.get("x-request-id") if hasattr(request, "headers") else None
-        return self.services.new_context(request_id)
+        context = self.services.new_context(scope_request_id(request.scope))
+        REQUEST_ID.set(context.request_id)
+        if isinstance(request, Request):
+            request.state.gateway_context = context
+            request.state.started = time.perf_counter()
+        return context
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # a GET with only a persisted query's hash is a query, not a browser
+        has_extensions = request.query_params.get("extensions") is not None
+        return not has_extensions and super().should_render_graphql_ide(request)
+
+    async def execute_single(  # type: ignore[override]
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Response,
+        context: RequestContext,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Runs one operation, its text found by a persisted query's hash when it has none,
+        and sets its caching headers."""
+        method: HTTPMethod = request_adapter.method
+        try:
+            query, digest = self.persisted_queries.resolve(
+                request_data.query, request_data.extensions
+            )
+        except GatewayError as error:
+            sub_response.headers["cache-control"] = "no-store"
+            if error.http_status >= 400:
+                sub_response.status_code = error.http_status
+            return self._refused(error, context)
+        result = await super().execute_single(
+            request=request,
+            request_adapter=request_adapter,
+            sub_response=sub_response,
+            context=context,
+            root_value=root_value,
+            request_data=dataclasses.replace(request_data, query=query),
+        )
+        if digest is not None and query is not None and result.data is not None:
+            self.persisted_queries.remember(digest, query)
+        ttl = self.services.settings.cache.ttl_seconds
+        sub_response.headers.update(cache_headers(method, result, ttl))
+        return result
+
+    def _refused(self, error: GatewayError, context: RequestContext) -> ExecutionResult:
+        """The result of an operation refused before it reached the schema."""
+        coded = coded_error(GraphQLError(error.message, original_error=error), context.request_id)
+        report = cost_report(0, self.services.settings.limits.max_cost)
+        return ExecutionResult(data=None, errors=[coded], extensions=report)
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        # The negotiated type rides on the sub-response until create_response reads it.
+        sub_response.media_type = negotiate(request.headers.get("accept", ""))
+        return sub_response
+
+    async def process_result(  # type: ignore[override]
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        response = process_result(result)
+        if is_request_error(result):
+            response.pop("data", None)  # "data" is absent when execution never started
+        self._record(request, _codes(response.get("errors") or []))
+        return response
+
+    def create_response(  # type: ignore[override]
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if sub_response.media_type == GRAPHQL_RESPONSE_JSON:
+            response.headers["content-type"] = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
+            request_error = isinstance(response_data, dict) and "data" not in response_data
+            if request_error and not sub_response.status_code:
+                response.status_code = 400
+        return response
 
     def encode_json(self, data: object) -> bytes:  # type: ignore[override]
         return encode_response(data)
@@ -51,3 +225,40 @@ class GatewayGraphQL(GraphQL):
         except Exception:  # an unreachable store must not hide the IDE
             target = ExampleTarget("ZTF21abfmbix", 92.4445778, 35.5722176, "SN candidate")
         return HTMLResponse(graphiql_html(target))
+
+    def _http_error(self, request: Request, status: int, reason: str) -> Response:
+        """A request the view refused before any GraphQL work, as a GraphQL response."""
+        code = _HTTP_CODES.get(status, BAD_REQUEST)
+        context: RequestContext | None = getattr(request.state, "gateway_context", None)
+        extensions = {"code": code}
+        request_id = context.request_id if context else scope_request_id(request.scope)
+        if request_id:
+            extensions["requestId"] = request_id
+        media_type = negotiate(request.headers.get("accept", ""))
+        if self.metrics is not None:
+            self.metrics.count_errors([code])
+        log.info(
+            "refused request (HTTP %d %s): %s", status, code, reason,
+            extra={"request_id": request_id, "status": status, "error_codes": [code]},
+        )  # fmt: skip
+        return Response(
+            encode_response({"errors": [{"message": reason, "extensions": extensions}]}),
+            status_code=status,
+            media_type=f"{media_type}; charset=utf-8" if media_type != JSON else JSON,
+        )
+
+    def _record(self, request: Request, codes: list[str]) -> None:
+        context: RequestContext | None = getattr(request.state, "gateway_context", None)
+        stats = context.reader.stats if context is not None else None
+        if self.metrics is not None:
+            self.metrics.count_operation(codes, stats)
+        started = getattr(request.state, "started", None)
+        seconds = time.perf_counter() - started if started is not None else 0.0
+        round_trips = stats.round_trips if stats is not None else 0
+        log.info(
+            "graphql %.1f ms, %d store round trips, errors %s",
+            seconds * 1000, round_trips, codes or "none",
+            extra={"request_id": context.request_id if context else None,
+                   "duration_ms": round(seconds * 1000, 3), "round_trips": round_trips,
+                   "error_codes": codes},
+        )  # fmt: skip

@@ -140,7 +140,7 @@ def _positive_int(url: str, options: Mapping[str, str], name: str, default: int)
     text = options.get(name)
     if text is None:
         return default
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise InvalidArgument(
             f"{name}={text!r} in store URL {url!r}: must be a positive integer", url=url
         )

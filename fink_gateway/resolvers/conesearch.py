@@ -197,6 +197,6 @@ def cone_position(cursor: str | None) -> int | None:
     text = args.decode_cursor(cursor, CURSOR_KIND)
     if text is None:
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise InvalidArgument(f"invalid cursor {cursor!r}", argument="after", value=cursor)
     return int(text)

@@ -75,9 +75,14 @@ def spellings(text: str) -> list[str]:
     match = _DESIGNATION.fullmatch(text)
     if match:
         out.append(usual_name("".join(match.groups()).upper()))
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # not "²", which int() refuses
         out.append(str(int(text)))
     return list(dict.fromkeys(s.lower() for s in out))
+
+
+def _number(text: str) -> int | None:
+    """The number an all-ASCII-digits text names, else None ("²" is a digit to Python)."""
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def resolver_prefix(spelling: str) -> bytes:
@@ -93,7 +98,7 @@ def packed_ssnamenrs(text: str) -> list[str]:
         year, letters, count = match.groups()
         letters = letters.upper()
         out += [f"{year}{letters}{count}", f"{year}{letters}{count.lstrip('0').zfill(2)}"]
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         out.append(str(int(text)))
     return list(dict.fromkeys(out))
 
@@ -108,7 +113,7 @@ def _match(cells: dict[bytes, bytes]) -> SsoMatch | None:
         return None
     number = _text(cells, b"i:number")
     return SsoMatch(ssnamenr, _text(cells, b"i:name") or ssnamenr,
-                    int(number) if number.isdigit() else None)  # fmt: skip
+                    _number(number))  # fmt: skip
 
 
 def _distinct(matches: Sequence[SsoMatch | None]) -> list[SsoMatch]:
@@ -134,7 +139,7 @@ async def resolve_sso(reader: Reader, text: str) -> list[SsoMatch]:
     ranges = [ScanRange.prefix(f"{c}_".encode(), limit=1) for c in candidates]
     seen = await reader.scan(tables.SSNAMENR, ranges, [b"i:ssnamenr"])
     return _distinct(
-        [SsoMatch(c, usual_name(c), int(c) if c.isdigit() else None) if rows else None
+        [SsoMatch(c, usual_name(c), _number(c)) if rows else None
          for c, rows in zip(candidates, seen, strict=True)]
     )  # fmt: skip
 
