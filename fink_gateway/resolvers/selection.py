@@ -27,3 +27,34 @@ def field_selection(info_fields: Iterable[SelectedField]) -> set[str]:
     for field in info_fields:
         names |= selected_names(field.selections)
     return names
+
+
+OBJECT_OWN_FIELDS = frozenset({"objectId"})
+"""Object fields answered without reading any column (the id is in the row keys)."""
+
+
+def object_selection(info_fields: Iterable[SelectedField]) -> set[str]:
+    """Names selected below an ``Object`` field, minus the Object's own key fields.
+
+    ``Object.objectId`` needs no column, while ``Alert.objectId`` (deeper) reads
+    ``i:objectId``: only the first level is filtered.
+    """
+    names: set[str] = set()
+    for field in info_fields:
+        for child in _children(field.selections):
+            if child.name not in OBJECT_OWN_FIELDS or child.selections:
+                names.add(child.name)
+            names |= selected_names(child.selections)
+    return names
+
+
+def _children(selections: Iterable[Selection]) -> list[SelectedField]:
+    out: list[SelectedField] = []
+    stack = list(selections)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, SelectedField):
+            out.append(node)
+        elif isinstance(node, FragmentSpread | InlineFragment):
+            stack.extend(node.selections)
+    return out

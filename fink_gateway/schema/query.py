@@ -11,7 +11,7 @@ from fink_gateway.loaders.column_docs import column_doc
 from fink_gateway.resolvers import args
 from fink_gateway.resolvers.columns import FIELD_OF_COLUMN, columns_for_fields
 from fink_gateway.resolvers.objects import load_objects
-from fink_gateway.resolvers.selection import field_selection
+from fink_gateway.resolvers.selection import object_selection
 from fink_gateway.schema import search
 from fink_gateway.schema.catalog import ClassInfo, Column
 from fink_gateway.schema.enums import Trend
@@ -22,7 +22,7 @@ from fink_gateway.schema.search import ConeMatchConnection
 
 
 def _wanted_columns(info: strawberry.Info) -> set[bytes]:
-    return columns_for_fields(field_selection(info.selected_fields))
+    return columns_for_fields(object_selection(info.selected_fields))
 
 
 @strawberry.type(description="Entry points of the Fink alert gateway.")

@@ -13,7 +13,7 @@ from fink_gateway.resolvers import classes as class_search
 from fink_gateway.resolvers import conesearch as cone
 from fink_gateway.resolvers.columns import columns_for_fields
 from fink_gateway.resolvers.objects import load_objects
-from fink_gateway.resolvers.selection import field_selection
+from fink_gateway.resolvers.selection import field_selection, object_selection
 from fink_gateway.schema.alert import Alert, alert_from_record
 from fink_gateway.schema.catalog import ClassInfo
 from fink_gateway.schema.enums import ClassificationSource, Trend
@@ -57,7 +57,7 @@ class ConeMatchConnection:
 
 
 async def _object(info: strawberry.Info, object_id: str) -> Object:
-    columns = columns_for_fields(field_selection(info.selected_fields))
+    columns = columns_for_fields(object_selection(info.selected_fields))
     (data,) = await load_objects(info.context.reader, [object_id], columns)
     if data is None:
         raise NotFound(
