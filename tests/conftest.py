@@ -27,6 +27,18 @@ def hbase_address() -> tuple[str, int] | None:
     return (host or "127.0.0.1"), int(port or 9090)
 
 
+def store_opener(backend: str, tmp_path: Path) -> Callable[[], TestStore]:
+    """Opens a store of ``backend``: a file in ``tmp_path``, or the test HBase (else skip)."""
+    if backend == "hbase":
+        address = hbase_address()
+        if address is None:
+            pytest.skip(f"{HBASE_ENV}=host:port is not set")
+        host, port = address
+        return lambda: HBaseStore(host, port, timeout_s=60.0)
+    path = tmp_path / "store.db"
+    return lambda: EmbeddedStore(path)
+
+
 class StoreFactory:
     """``store, prefix = await factory()``: a new store on one backend and a fresh prefix.
 

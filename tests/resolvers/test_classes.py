@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,9 +13,7 @@ import pytest
 from fink_gateway.errors import InvalidArgument
 from fink_gateway.ingest.pipeline import ingest_files
 from fink_gateway.loaders import tables
-from fink_gateway.loaders.embedded import EmbeddedStore
 from fink_gateway.loaders.fink_columns import INDEX_COLUMNS
-from fink_gateway.loaders.hbase import HBaseStore
 from fink_gateway.loaders.reader import Reader, TypesCache
 from fink_gateway.loaders.store import Store
 from fink_gateway.resolvers import classes
@@ -37,7 +34,7 @@ from fink_gateway.resolvers.classes import (
 )
 from fink_gateway.resolvers.times import MJD_OFFSET
 from fink_gateway.science.classification import classify
-from tests.conftest import HBASE_ENV, StoreFactory, hbase_address
+from tests.conftest import StoreFactory, store_opener
 from tests.data_paths import FINK_ZTF, classification_frame
 
 pytestmark = pytest.mark.anyio
@@ -106,22 +103,12 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-def _opener(backend: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    if backend == "hbase":
-        address = hbase_address()
-        if address is None:
-            pytest.skip(f"{HBASE_ENV}=host:port is not set")
-        host, port = address
-        return lambda: HBaseStore(host, port, timeout_s=60.0)
-    return lambda: EmbeddedStore(tmp_path / "store.db")
-
-
 @pytest.fixture(scope="module", params=["embedded", pytest.param("hbase", marks=pytest.mark.hbase)])
 async def ingested(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[tuple[Store, str]]:
     """Every science sample ingested once per backend (HBase tables are slow to create)."""
-    opener = _opener(request.param, tmp_path_factory.mktemp("classes"))
+    opener = store_opener(request.param, tmp_path_factory.mktemp("classes"))
     factory = StoreFactory(request.param, opener)
     store, prefix = await factory()
     try:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,8 +14,6 @@ from astropy.coordinates import SkyCoord
 
 from fink_gateway.ingest.pipeline import ingest_files
 from fink_gateway.loaders import tables
-from fink_gateway.loaders.embedded import EmbeddedStore
-from fink_gateway.loaders.hbase import HBaseStore
 from fink_gateway.loaders.reader import Reader, TypesCache
 from fink_gateway.loaders.store import Store
 from fink_gateway.loaders.types import ScanRange
@@ -27,7 +24,7 @@ from fink_gateway.resolvers.conesearch import (
     jd_key_range,
     plan_cone_scans,
 )
-from tests.conftest import HBASE_ENV, StoreFactory, hbase_address
+from tests.conftest import StoreFactory, store_opener
 from tests.data_paths import FINK_ZTF
 
 pytestmark = pytest.mark.anyio
@@ -118,22 +115,14 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-def _opener(backend: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    if backend == "hbase":
-        address = hbase_address()
-        if address is None:
-            pytest.skip(f"{HBASE_ENV}=host:port is not set")
-        host, port = address
-        return lambda: HBaseStore(host, port, timeout_s=60.0)
-    return lambda: EmbeddedStore(tmp_path / "store.db")
-
-
 @pytest.fixture(scope="module", params=["embedded", pytest.param("hbase", marks=pytest.mark.hbase)])
 async def ingested(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[tuple[Store, str]]:
     """Every science sample ingested once per backend (HBase tables are slow to create)."""
-    factory = StoreFactory(request.param, _opener(request.param, tmp_path_factory.mktemp("cone")))
+    factory = StoreFactory(
+        request.param, store_opener(request.param, tmp_path_factory.mktemp("cone"))
+    )
     store, prefix = await factory()
     try:
         report = await ingest_files(store, prefix, SCIENCE_FILES, with_cutouts=False)

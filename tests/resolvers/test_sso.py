@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import numpy as np
 import pyarrow.parquet as pq
@@ -15,8 +14,6 @@ from fink_gateway.errors import InvalidArgument, UpstreamUnavailable
 from fink_gateway.ingest.pipeline import ingest_files
 from fink_gateway.ingest.sso_names import sso_resolver_rows
 from fink_gateway.loaders import tables
-from fink_gateway.loaders.embedded import EmbeddedStore
-from fink_gateway.loaders.hbase import HBaseStore
 from fink_gateway.loaders.miriade import (
     MiriadeClient,
     miriade_request,
@@ -43,7 +40,7 @@ from fink_gateway.resolvers.sso import (
     spellings,
     sso_columns,
 )
-from tests.conftest import HBASE_ENV, StoreFactory, hbase_address
+from tests.conftest import StoreFactory, store_opener
 from tests.data_paths import FINK_ZTF
 from tests.resolvers.miriade_server import closed_port_url, fake_miriade
 
@@ -216,23 +213,13 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-def _opener(backend: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    if backend == "hbase":
-        address = hbase_address()
-        if address is None:
-            pytest.skip(f"{HBASE_ENV}=host:port is not set")
-        host, port = address
-        return lambda: HBaseStore(host, port, timeout_s=60.0)
-    return lambda: EmbeddedStore(tmp_path / "store.db")
-
-
 @pytest.fixture(scope="module", params=["embedded", pytest.param("hbase", marks=pytest.mark.hbase)])
 async def ingested(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[tuple[Store, str]]:
     """The science samples and the SSO file, plus resolver rows for ``EXTRA_NAMES`` and one
     ``ssnamenr`` row (2002MA06) that the resolver does not list."""
-    opener = _opener(request.param, tmp_path_factory.mktemp("sso"))
+    opener = store_opener(request.param, tmp_path_factory.mktemp("sso"))
     factory = StoreFactory(request.param, opener)
     store, prefix = await factory()
     try:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -26,11 +25,9 @@ from fink_gateway.gateway.graphql_view import encode_response
 from fink_gateway.ingest.demo import generate_alerts
 from fink_gateway.ingest.pipeline import ingest_files, ingest_tables
 from fink_gateway.loaders.cache import ResultCache
-from fink_gateway.loaders.embedded import EmbeddedStore
-from fink_gateway.loaders.hbase import HBaseStore
 from fink_gateway.loaders.store import Store, StoreStats
 from fink_gateway.schema.build import build_schema
-from tests.conftest import HBASE_ENV, StoreFactory, hbase_address
+from tests.conftest import StoreFactory, store_opener
 from tests.data_paths import FINK_ZTF
 
 SCIENCE_FILES = sorted(p for p in FINK_ZTF.glob("*.parquet") if not p.name.startswith("sso"))
@@ -103,24 +100,13 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-def _opener(backend: str, tmp_path: Path) -> Callable[[], EmbeddedStore | HBaseStore]:
-    if backend == "hbase":
-        address = hbase_address()
-        if address is None:
-            pytest.skip(f"{HBASE_ENV}=host:port is not set")
-        host, port = address
-        return lambda: HBaseStore(host, port, timeout_s=60.0)
-    path = tmp_path / "store.db"
-    return lambda: EmbeddedStore(path)
-
-
 @pytest.fixture(scope="module", params=["embedded", pytest.param("hbase", marks=pytest.mark.hbase)])
 async def samples(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Samples]:
     """Both backends: the science samples plus ``DEMO_ALERTS`` demo alerts, ingested once."""
     backend = request.param
-    opener = _opener(backend, tmp_path_factory.mktemp(f"schema-{backend}"))
+    opener = store_opener(backend, tmp_path_factory.mktemp(f"schema-{backend}"))
     factory = StoreFactory(backend, opener)
     store, prefix = await factory()
     try:

@@ -25,7 +25,7 @@ from fink_gateway.loaders.store import Store, StoreStats
 from fink_gateway.schema.build import build_schema
 from fink_gateway.schema.sso import SolarSystemQuery
 from fink_gateway.science.phasecurve import PhaseCurveFit, fit_phase_curve, reduced_magnitude
-from tests.conftest import StoreFactory
+from tests.conftest import StoreFactory, store_opener
 from tests.data_paths import FINK_ZTF, SAMPLE_FILES
 from tests.resolvers.miriade_server import MIRIADE_8467, closed_port_url, fake_miriade
 from tests.resolvers.test_sso import (
@@ -33,7 +33,6 @@ from tests.resolvers.test_sso import (
     EXTRA_NAMES,
     SCIENCE_FILES,
     SSO_FILE,
-    _opener,
     shortest,
     sso_file,
 )
@@ -92,7 +91,7 @@ def anyio_backend() -> str:
 async def stores(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Stores]:
-    opener = _opener(request.param, tmp_path_factory.mktemp(f"sso-schema-{request.param}"))
+    opener = store_opener(request.param, tmp_path_factory.mktemp(f"sso-schema-{request.param}"))
     factory = StoreFactory(request.param, opener)
     store, full = await factory()
     _, alerts = await factory()
