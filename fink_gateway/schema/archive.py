@@ -25,6 +25,7 @@ from fink_gateway.resolvers.records import AlertRecord
 from fink_gateway.resolvers.selection import field_selection
 from fink_gateway.resolvers.times import iso_time
 from fink_gateway.schema.alert import Alert, alert_from_record
+from fink_gateway.schema.arguments import After, First, SinceOrFinkStart, UntilOrNow
 from fink_gateway.schema.object import Object
 from fink_gateway.schema.pagination import AlertConnection, PageInfo, page
 from fink_gateway.schema.scalars import Long
@@ -320,22 +321,10 @@ class ArchiveQuery:
     async def anomalies(
         self,
         info: strawberry.Info,
-        since: Annotated[
-            str | None,
-            strawberry.argument(
-                description="Alerts at or after this date (ISO, JD or MJD); default 2019-11-01."
-            ),
-        ] = None,
-        until: Annotated[
-            str | None,
-            strawberry.argument(description="Alerts at or before this date; default now."),
-        ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size (default and cap configured).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to continue after.")
-        ] = None,
+        since: SinceOrFinkStart = None,
+        until: UntilOrNow = None,
+        first: First = None,
+        after: After = None,
     ) -> AlertConnection:
         limits = info.context.settings.limits
         size = args.page_size(first, limits.first_default, limits.first_max)

@@ -89,8 +89,10 @@ class LightCurve:
 
     @strawberry.field(description="Filter name: g, r or i.")
     def band(self) -> StringSeries:
-        return [_BANDS.get(int(f)) if f == f and f is not None else None
-                for f in np.asarray(self._data.column("fid"), dtype=np.float64).tolist()]
+        return [
+            _BANDS.get(int(f)) if f == f and f is not None else None
+            for f in np.asarray(self._data.column("fid"), dtype=np.float64).tolist()
+        ]
 
     @strawberry.field(description="'t'/'1': positive subtraction, 'f'/'0': negative (i:isdiffpos).")
     def isdiffpos(self) -> StringSeries:

@@ -15,6 +15,7 @@ from fink_gateway.resolvers.objects import ObjectData, alert_page
 from fink_gateway.resolvers.periods import object_period, period_args
 from fink_gateway.resolvers.times import iso_time
 from fink_gateway.schema.alert import Alert, alert_from_record
+from fink_gateway.schema.arguments import Since, Until
 from fink_gateway.schema.classification import Classification, classification_of
 from fink_gateway.schema.cutout import OBJECT_CUTOUTS_DESCRIPTION, object_cutouts
 from fink_gateway.schema.enums import FID_OF_BAND, Band
@@ -94,14 +95,8 @@ class Object:
         info: strawberry.Info,
         first: int | None = None,
         after: str | None = None,
-        since: Annotated[
-            str | None,
-            strawberry.argument(description="Keep alerts at or after this date (ISO, JD or MJD)."),
-        ] = None,
-        until: Annotated[
-            str | None,
-            strawberry.argument(description="Keep alerts at or before this date (ISO, JD or MJD)."),
-        ] = None,
+        since: Since = None,
+        until: Until = None,
     ) -> AlertConnection:
         limits = info.context.settings.limits
         size = args.page_size(first, limits.first_default, limits.first_max)

@@ -14,9 +14,7 @@ NodeT = TypeVar("NodeT")
 @strawberry.type(description="Where a page ends and whether more follows.")
 class PageInfo:
     has_next_page: bool
-    end_cursor: str | None = strawberry.field(
-        description="Pass as `after` to get the next page."
-    )
+    end_cursor: str | None = strawberry.field(description="Pass as `after` to get the next page.")
 
 
 @strawberry.type(description="One item of a page with its cursor.")

@@ -13,6 +13,7 @@ from fink_gateway.resolvers.columns import FIELD_OF_COLUMN, columns_for_fields
 from fink_gateway.resolvers.objects import load_objects
 from fink_gateway.resolvers.selection import object_selection
 from fink_gateway.schema import search
+from fink_gateway.schema.arguments import After, First, SinceOrFinkStart, UntilOrNow
 from fink_gateway.schema.catalog import ClassInfo, Column
 from fink_gateway.schema.enums import Trend
 from fink_gateway.schema.object import Object
@@ -105,12 +106,8 @@ class Query:
                 description="Keep objects first detected at or before this date (ISO, JD or MJD)."
             ),
         ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size (default and cap configured).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to continue after.")
-        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> ConeMatchConnection:
         return await search.conesearch(info, ra, dec, radius, since, until, first, after)
 
@@ -128,16 +125,8 @@ class Query:
                 name="class", description="Class to search, e.g. 'SN candidate', '(SIMBAD) RRLyr'."
             ),
         ],
-        since: Annotated[
-            str | None,
-            strawberry.argument(
-                description="Alerts at or after this date (ISO, JD or MJD); default 2019-11-01."
-            ),
-        ] = None,
-        until: Annotated[
-            str | None,
-            strawberry.argument(description="Alerts at or before this date; default now."),
-        ] = None,
+        since: SinceOrFinkStart = None,
+        until: UntilOrNow = None,
         trend: Annotated[
             Trend | None,
             strawberry.argument(
@@ -145,12 +134,8 @@ class Query:
                 "still filled up to `first`."
             ),
         ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size (default and cap configured).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to continue after.")
-        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> AlertConnection:
         return await search.alerts_by_class(info, class_, since, until, trend, first, after)
 

@@ -26,6 +26,7 @@ from fink_gateway.resolvers.sso_lightcurve import (
 )
 from fink_gateway.resolvers.times import MJD_OFFSET
 from fink_gateway.schema.alert import alert_from_record
+from fink_gateway.schema.arguments import Since, Until
 from fink_gateway.schema.enums import BAND_OF_FID, FID_OF_BAND, Band
 from fink_gateway.schema.pagination import AlertConnection, page
 from fink_gateway.schema.phasecurve import PhaseCurve, PhaseCurveModelName
@@ -207,14 +208,8 @@ class SolarSystemObject:
         info: strawberry.Info,
         first: int | None = None,
         after: str | None = None,
-        since: Annotated[
-            str | None,
-            strawberry.argument(description="Keep alerts at or after this date (ISO, JD or MJD)."),
-        ] = None,
-        until: Annotated[
-            str | None,
-            strawberry.argument(description="Keep alerts at or before this date (ISO, JD or MJD)."),
-        ] = None,
+        since: Since = None,
+        until: Until = None,
     ) -> AlertConnection:
         limits = info.context.settings.limits
         size = args.page_size(first, limits.first_default, limits.first_max)
