@@ -40,7 +40,10 @@ log = logging.getLogger("fink_gateway")
 def build_app(settings: Settings, store: Store, prefix: str | None = None) -> Starlette:
     """The gateway serving ``store`` (tables ``prefix``…); the store is closed at shutdown."""
     cache = ResultCache(
-        settings.cache.backend, settings.cache.redis_url, settings.cache.ttl_seconds
+        settings.cache.backend,
+        settings.cache.redis_url,
+        settings.cache.ttl_seconds,
+        settings.cache.max_entries,
     )
     services = Services(store, settings, prefix or settings.table_prefix, cache)
     buckets = buckets_for(settings)

@@ -38,6 +38,7 @@ class CacheSettings:
     backend: str = "memory"
     redis_url: str = "redis://127.0.0.1:6379/0"
     ttl_seconds: int = 300
+    max_entries: int = 20000
 
 
 @dataclass(frozen=True)

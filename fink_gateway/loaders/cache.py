@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlparse
@@ -34,11 +36,53 @@ class MsgpackSerializer(BaseSerializer):
         return msgpack.unpackb(value, raw=False, strict_map_key=False, use_list=True)
 
 
+class BoundedMemoryCache:
+    """In-process LRU with a TTL: at most ``max_entries`` values (aiocache's memory backend has
+    no size bound, and a long-running gateway would keep every object it ever read)."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._items: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+
+    async def multi_get(self, keys: list[str]) -> list[Any]:
+        now = time.monotonic()
+        out = []
+        for key in keys:
+            item = self._items.get(key)
+            if item is None or item[0] < now:
+                if item is not None:
+                    del self._items[key]
+                out.append(None)
+            else:
+                self._items.move_to_end(key)
+                out.append(item[1])
+        return out
+
+    async def multi_set(self, items: list[tuple[str, Any]], ttl: float) -> None:
+        expires = time.monotonic() + ttl
+        for key, value in items:
+            self._items[key] = (expires, value)
+            self._items.move_to_end(key)
+        while len(self._items) > self.max_entries:
+            self._items.popitem(last=False)
+
+    async def clear(self) -> None:
+        self._items.clear()
+
+    async def close(self) -> None:
+        self._items.clear()
+
+
 class ResultCache:
     """``get_many``/``set_many`` of plain values; failures of the backend are misses."""
 
-    def __init__(self, backend: str = "memory", redis_url: str = "", ttl_seconds: int = 300
-                 ) -> None:
+    def __init__(
+        self,
+        backend: str = "memory",
+        redis_url: str = "",
+        ttl_seconds: int = 300,
+        max_entries: int = 20_000,
+    ) -> None:
         self.ttl = ttl_seconds
         self.backend = backend
         self.hits = 0
@@ -46,7 +90,7 @@ class ResultCache:
         self._degraded = False
         if backend == "redis":
             url = urlparse(redis_url)
-            self._cache = Cache(
+            self._cache: Any = Cache(
                 Cache.REDIS,
                 endpoint=url.hostname or "127.0.0.1",
                 port=url.port or 6379,
@@ -57,7 +101,7 @@ class ResultCache:
                 timeout=1,
             )
         else:
-            self._cache = Cache(Cache.MEMORY, namespace="fink-gateway")
+            self._cache = BoundedMemoryCache(max_entries)
 
     async def get_many(self, keys: Sequence[str]) -> list[Any]:
         if not keys or self.ttl <= 0:
