@@ -338,9 +338,9 @@ def main(args: argparse.Namespace) -> tuple[str, str]:
         f"- Server RSS: {rss0:.0f} MB after id sampling, {rss1:.0f} MB after the baseline, "
         f"{rss2:.0f} MB at the end of the load run (max {result['rss_max']:.0f} MB sampled "
         f"each second; VmHWM {result['hwm']:.0f} MB). It includes the in-process result cache "
-        f"(`cache.backend: memory`, entries live `cache.ttl_seconds` = 300 s, no size cap): "
-        f"rows of every object read in the last 5 minutes, so RSS grows with the distinct "
-        f"objects a run touches until entries start to expire.",
+        f"(`cache.backend: memory`, LRU of at most `cache.max_entries` = 20,000 answers, each "
+        f"living `cache.ttl_seconds` = 300 s), so RSS grows with the distinct objects a run "
+        f"touches until that bound is reached; a 60 s run does not reach it.",
         f"- Errors: {total_errors}.",
         *errors_text(load, "load"),
         *errors_text(baseline, "baseline"),
