@@ -119,9 +119,7 @@ def julian_date(value: str | float, name: str) -> float:
     return number if number >= _JD_MIN else number + MJD_OFFSET
 
 
-def date_window(
-    since: str | None, until: str | None
-) -> tuple[float | None, float | None]:
+def date_window(since: str | None, until: str | None) -> tuple[float | None, float | None]:
     """(since JD, until JD), either None when absent; since must not be after until."""
     start = julian_date(since, "since") if since is not None else None
     stop = julian_date(until, "until") if until is not None else None
@@ -164,3 +162,20 @@ def decode_cursor(cursor: str | None, kind: str) -> str | None:
     if not text.startswith(prefix):
         raise InvalidArgument(f"invalid cursor {cursor!r}", argument="after", value=cursor)
     return text[len(prefix) :]
+
+
+def cursor_jd(after: str | None) -> float | None:
+    """The JD an ``after`` cursor of an alert page names (None: start from the newest).
+
+    A cursor of the right kind that holds no finite JD is invalid too.
+    """
+    position = decode_cursor(after, "jd")
+    if position is None:
+        return None
+    try:
+        jd = float(position)
+    except ValueError:
+        jd = math.nan
+    if not math.isfinite(jd):
+        raise InvalidArgument(f"invalid cursor {after!r}", argument="after", value=after)
+    return jd

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import math
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +26,6 @@ from fink_gateway.loaders import tables
 from fink_gateway.loaders.fink_columns import INDEX_COLUMNS
 from fink_gateway.loaders.reader import Reader
 from fink_gateway.loaders.types import Column, Row, ScanRange
-from fink_gateway.resolvers import args
 from fink_gateway.resolvers.ephemerides import Ephemerides, EphemerisProvider
 from fink_gateway.resolvers.fits import claim_fit, run_fit
 from fink_gateway.resolvers.objects import AlertPage, ObjectData, alert_page
@@ -212,20 +210,6 @@ class SsoObjectData:
             return await self.provider.ephemerides(self.match.ssnamenr, points.jd)
 
         return await self._once("ephemerides", load)
-
-
-def alert_cursor_jd(after: str | None) -> float | None:
-    """The JD an ``after`` cursor of an alert page names (None: from the newest)."""
-    position = args.decode_cursor(after, "jd")
-    if position is None:
-        return None
-    try:
-        jd = float(position)
-    except ValueError:
-        jd = math.nan
-    if not math.isfinite(jd):
-        raise InvalidArgument(f"invalid cursor {after!r}", argument="after", value=after)
-    return jd
 
 
 async def sso_alert_page(

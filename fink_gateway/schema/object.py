@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from typing import Annotated
 
 import numpy as np
 import strawberry
 
-from fink_gateway.errors import InvalidArgument
 from fink_gateway.resolvers import args
 from fink_gateway.resolvers.lightcurve import build_lightcurve
 from fink_gateway.resolvers.objects import ObjectData, alert_page
@@ -70,20 +68,6 @@ class Crossmatch:
     )
 
 
-def _cursor_jd(after: str | None) -> float | None:
-    """The JD an ``after`` cursor names; a cursor of the right kind but no JD is invalid too."""
-    position = args.decode_cursor(after, "jd")
-    if position is None:
-        return None
-    try:
-        jd = float(position)
-    except ValueError:
-        jd = math.nan
-    if not math.isfinite(jd):
-        raise InvalidArgument(f"invalid cursor {after!r}", argument="after", value=after)
-    return jd
-
-
 @strawberry.type(description="A ZTF object: all its alerts, light curve, classification.")
 class Object:
     _data: strawberry.Private[ObjectData]
@@ -101,7 +85,7 @@ class Object:
         limits = info.context.settings.limits
         size = args.page_size(first, limits.first_default, limits.first_max)
         start, stop = args.date_window(since, until)
-        after_jd = _cursor_jd(after)
+        after_jd = args.cursor_jd(after)
         result = alert_page(self._data, size, after_jd, start, stop)
         edges, info_ = page(
             [

@@ -214,7 +214,7 @@ class SolarSystemObject:
         limits = info.context.settings.limits
         size = args.page_size(first, limits.first_default, limits.first_max)
         start, stop = args.date_window(since, until)
-        after_jd = resolver.alert_cursor_jd(after)
+        after_jd = args.cursor_jd(after)
         result = await resolver.sso_alert_page(self._data, size, after_jd, start, stop)
         edges, info_ = page(
             [(args.encode_cursor("jd", c), alert_from_record(r, s)) for c, r, s in result.items],
