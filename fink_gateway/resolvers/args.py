@@ -179,3 +179,12 @@ def cursor_jd(after: str | None) -> float | None:
     if not math.isfinite(jd):
         raise InvalidArgument(f"invalid cursor {after!r}", argument="after", value=after)
     return jd
+
+
+def alert_page_window(
+    limits: object, first: int | None, after: str | None, since: str | None, until: str | None
+) -> tuple[int, float | None, float | None, float | None]:
+    """(page size, since JD, until JD, after-cursor JD) of a newest-first alert page."""
+    size = page_size(first, limits.first_default, limits.first_max)  # type: ignore[attr-defined]
+    start, stop = date_window(since, until)
+    return size, start, stop, cursor_jd(after)

@@ -18,7 +18,7 @@ from fink_gateway.schema.classification import Classification, classification_of
 from fink_gateway.schema.cutout import OBJECT_CUTOUTS_DESCRIPTION, object_cutouts
 from fink_gateway.schema.enums import FID_OF_BAND, Band
 from fink_gateway.schema.lightcurve import LightCurve
-from fink_gateway.schema.pagination import AlertConnection, page
+from fink_gateway.schema.pagination import AlertConnection, alert_connection
 from fink_gateway.schema.period import PeriodFit, PeriodMethod
 from fink_gateway.science.coords import constellation, galactic, mean_position
 
@@ -82,19 +82,10 @@ class Object:
         since: Since = None,
         until: Until = None,
     ) -> AlertConnection:
-        limits = info.context.settings.limits
-        size = args.page_size(first, limits.first_default, limits.first_max)
-        start, stop = args.date_window(since, until)
-        after_jd = args.cursor_jd(after)
+        window = args.alert_page_window(info.context.settings.limits, first, after, since, until)
+        size, start, stop, after_jd = window
         result = alert_page(self._data, size, after_jd, start, stop)
-        edges, info_ = page(
-            [
-                (args.encode_cursor("jd", c), alert_from_record(r, simbad))
-                for c, r, simbad in result.items
-            ],
-            result.has_next,
-        )
-        return AlertConnection(edges=edges, page_info=info_, total_count=result.total)
+        return alert_connection(result.items, result.has_next, result.total)
 
     @strawberry.field(description="The most recent alert.")
     def last_alert(self) -> Alert:  # type: ignore[valid-type]

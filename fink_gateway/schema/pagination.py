@@ -6,7 +6,8 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from fink_gateway.schema.alert import Alert
+from fink_gateway.resolvers.args import encode_cursor
+from fink_gateway.schema.alert import Alert, alert_from_record
 
 NodeT = TypeVar("NodeT")
 
@@ -40,3 +41,13 @@ def page(items: list[tuple[str, Any]], has_next: bool) -> tuple[list[Edge[Any]],
     """Edges and page info from (cursor, node) pairs."""
     edges = [Edge(cursor=c, node=n) for c, n in items]
     return edges, PageInfo(has_next_page=has_next, end_cursor=edges[-1].cursor if edges else None)
+
+
+def alert_connection(
+    items: list[tuple[str, dict[str, object], bool]], has_next: bool, total: int
+) -> AlertConnection:
+    """A connection of (JD cursor text, decoded record, SIMBAD label) alert items."""
+    edges, info = page(
+        [(encode_cursor("jd", c), alert_from_record(r, s)) for c, r, s in items], has_next
+    )
+    return AlertConnection(edges=edges, page_info=info, total_count=total)

@@ -25,10 +25,9 @@ from fink_gateway.resolvers.sso_lightcurve import (
     reduced_magnitudes,
 )
 from fink_gateway.resolvers.times import MJD_OFFSET
-from fink_gateway.schema.alert import alert_from_record
 from fink_gateway.schema.arguments import Since, Until
 from fink_gateway.schema.enums import BAND_OF_FID, FID_OF_BAND, Band
-from fink_gateway.schema.pagination import AlertConnection, page
+from fink_gateway.schema.pagination import AlertConnection, alert_connection
 from fink_gateway.schema.phasecurve import PhaseCurve, PhaseCurveModelName
 from fink_gateway.schema.scalars import FloatSeries, IntSeries, StringSeries
 from fink_gateway.science.phasecurve import PhaseCurveModel
@@ -211,16 +210,10 @@ class SolarSystemObject:
         since: Since = None,
         until: Until = None,
     ) -> AlertConnection:
-        limits = info.context.settings.limits
-        size = args.page_size(first, limits.first_default, limits.first_max)
-        start, stop = args.date_window(since, until)
-        after_jd = args.cursor_jd(after)
+        window = args.alert_page_window(info.context.settings.limits, first, after, since, until)
+        size, start, stop, after_jd = window
         result = await resolver.sso_alert_page(self._data, size, after_jd, start, stop)
-        edges, info_ = page(
-            [(args.encode_cursor("jd", c), alert_from_record(r, s)) for c, r, s in result.items],
-            result.has_next,
-        )
-        return AlertConnection(edges=edges, page_info=info_, total_count=result.total)
+        return alert_connection(result.items, result.has_next, result.total)
 
     @strawberry.field(description="The light curve as columns, with ephemerides on request.")
     async def lightcurve(
