@@ -25,12 +25,12 @@ from fink_gateway.gateway.config import Settings
 from fink_gateway.gateway.context import Services
 from fink_gateway.ingest.demo import generate_alerts
 from fink_gateway.ingest.pipeline import ingest_tables
-from fink_gateway.loaders import tables
+from fink_gateway.layout import tables
 from fink_gateway.loaders.decoding import decode_columns
-from fink_gateway.loaders.factory import open_store
-from fink_gateway.loaders.types import ScanRange
 from fink_gateway.schema.build import build_schema
 from fink_gateway.science.coords import separation_deg
+from fink_gateway.store.factory import open_store
+from fink_gateway.store.types import ScanRange
 
 PREFIX = "benchcone"
 RADIUS_ARCSEC = 3600.0

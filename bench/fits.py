@@ -26,11 +26,11 @@ from fink_gateway.gateway.context import Services
 from fink_gateway.ingest.demo import demo_truth, generate_alerts
 from fink_gateway.ingest.pipeline import ingest_files, ingest_tables
 from fink_gateway.loaders.cache import ResultCache
-from fink_gateway.loaders.factory import open_store
 from fink_gateway.resolvers.fits import shutdown_fits
 from fink_gateway.resolvers.objects import load_objects
 from fink_gateway.resolvers.periods import PERIOD_INPUTS, fit_object_period, period_args
 from fink_gateway.schema.build import build_schema
+from fink_gateway.store.factory import open_store
 
 PREFIX = "benchfits"
 SSO_FILE = Path(__file__).resolve().parents[2] / "shared/data/fink-ztf/" \

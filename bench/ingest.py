@@ -51,11 +51,11 @@ import pyarrow as pa
 from fink_gateway.ingest.demo import generate_alerts
 from fink_gateway.ingest.pipeline import IngestReport, ingest_tables
 from fink_gateway.ingest.writer import AlertWriter
-from fink_gateway.loaders.batch import CellBatch
-from fink_gateway.loaders.factory import open_store
-from fink_gateway.loaders.hbase import HBaseStore
-from fink_gateway.loaders.store import Store, StoreStats
-from fink_gateway.loaders.types import Cells, Column, Row, RowKey, ScanRange
+from fink_gateway.store.batch import CellBatch
+from fink_gateway.store.factory import open_store
+from fink_gateway.store.hbase import HBaseStore
+from fink_gateway.store.interface import Store, StoreStats
+from fink_gateway.store.types import Cells, Column, Row, RowKey, ScanRange
 
 ROOT = Path(__file__).resolve().parents[1]
 HBASE_PIDS = ROOT / ".hbase" / "run"
@@ -115,7 +115,7 @@ class Result:
 
 
 class DiscardStore:
-    """A :class:`~fink_gateway.loaders.store.Store` that drops every put: the baseline."""
+    """A :class:`~fink_gateway.store.interface.Store` that drops every put: the baseline."""
 
     def __init__(self) -> None:
         self.stats = StoreStats()

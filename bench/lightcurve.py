@@ -38,11 +38,11 @@ from fink_gateway.gateway.context import Services
 from fink_gateway.gateway.graphql_view import encode_response
 from fink_gateway.ingest.demo import generate_alerts
 from fink_gateway.ingest.pipeline import ingest_tables
-from fink_gateway.loaders import tables
+from fink_gateway.layout import tables
 from fink_gateway.loaders.decoding import decode_columns
-from fink_gateway.loaders.factory import open_store
-from fink_gateway.loaders.types import ScanRange
 from fink_gateway.schema.build import build_schema
+from fink_gateway.store.factory import open_store
+from fink_gateway.store.types import ScanRange
 
 PREFIX = "benchlc"
 LC_COLUMNS = [b"i:fid", b"i:jd", b"i:magpsf", b"i:sigmapsf"]

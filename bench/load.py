@@ -38,7 +38,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import drop_prefix, percentile, query, write_section
-from fink_gateway.loaders.factory import open_store, parse_store_url
+from fink_gateway.store.factory import open_store, parse_store_url
 
 PREFIX = "benchload"
 KINDS = ("summary", "lightcurve", "cone", "class")

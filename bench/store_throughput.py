@@ -15,9 +15,9 @@ import uuid
 import numpy as np
 import pyarrow as pa
 
-from fink_gateway.loaders.batch import CellBatch
-from fink_gateway.loaders.factory import open_store
-from fink_gateway.loaders.types import Row, ScanRange
+from fink_gateway.store.batch import CellBatch
+from fink_gateway.store.factory import open_store
+from fink_gateway.store.types import Row, ScanRange
 
 
 def make_rows(n: int, cells: int) -> list[Row]:

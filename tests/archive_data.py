@@ -23,13 +23,13 @@ from fink_gateway.ingest.alerts import Alerts, read_alerts
 from fink_gateway.ingest.demo import generate_alerts
 from fink_gateway.ingest.rows import TABLE_BUILDERS, EncodedAlerts, schema_row, version_pairs
 from fink_gateway.ingest.writer import SCHEMA_TYPES
-from fink_gateway.loaders import tables
-from fink_gateway.loaders.embedded import EmbeddedStore
-from fink_gateway.loaders.hbase import HBaseStore
+from fink_gateway.layout import tables
 from fink_gateway.loaders.reader import Reader, TypesCache
-from fink_gateway.loaders.store import Store
 from fink_gateway.science.healpix import NSIDE
 from fink_gateway.science.skymap import credible_levels, read_sky_map
+from fink_gateway.store.embedded import EmbeddedStore
+from fink_gateway.store.hbase import HBaseStore
+from fink_gateway.store.interface import Store
 from tests.conftest import HBASE_ENV, StoreFactory, hbase_address
 from tests.data_paths import SHARED_DATA
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from fink_gateway.loaders.embedded import EmbeddedStore
-from fink_gateway.loaders.hbase import HBaseStore
+from fink_gateway.store.embedded import EmbeddedStore
+from fink_gateway.store.hbase import HBaseStore
 
 HBASE_ENV = "FINK_GATEWAY_TEST_HBASE"
 """``host:port`` of an HBase Thrift1 server for the ``hbase`` tests; unset: they are skipped."""

@@ -30,9 +30,9 @@ from fink_gateway.gateway.middleware.body_limit import BodyLimitMiddleware
 from fink_gateway.gateway.middleware.ratelimit import RateLimitMiddleware, buckets_for
 from fink_gateway.gateway.middleware.request_id import RequestIdMiddleware
 from fink_gateway.loaders.cache import ResultCache
-from fink_gateway.loaders.store import Store
 from fink_gateway.resolvers.fits import shutdown_fits
 from fink_gateway.schema.build import build_schema
+from fink_gateway.store.interface import Store
 
 log = logging.getLogger("fink_gateway")
 

@@ -18,9 +18,9 @@ from fink_gateway.gateway.config import ConfigError, Settings, load_settings
 from fink_gateway.gateway.logs import log_handler
 from fink_gateway.gateway.progress import alert_progress
 from fink_gateway.ingest.pipeline import IngestReport, ingest_files, ingest_tables
-from fink_gateway.loaders import tables
-from fink_gateway.loaders.factory import open_store, parse_store_url
-from fink_gateway.loaders.store import Store
+from fink_gateway.layout import tables
+from fink_gateway.store.factory import open_store, parse_store_url
+from fink_gateway.store.interface import Store
 
 T = TypeVar("T")
 console = Console(stderr=True)

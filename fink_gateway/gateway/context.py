@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from fink_gateway.gateway.config import Settings
 from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.loaders.reader import Reader, TypesCache
-from fink_gateway.loaders.store import Store
+from fink_gateway.store.interface import Store
 
 
 @dataclass

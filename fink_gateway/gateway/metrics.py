@@ -27,7 +27,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fink_gateway.loaders.cache import ResultCache
-from fink_gateway.loaders.store import StoreStats
+from fink_gateway.store.interface import StoreStats
 
 ROUTES = ("/graphql", "/healthz", "/readyz", "/metrics")
 """Paths counted under their own name; ``/static/…`` is ``/static``, anything else ``other``."""

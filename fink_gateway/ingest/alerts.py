@@ -2,7 +2,7 @@
 
 Input is a pyarrow Table shaped like Fink's science parquet (root fields, a ``candidate``
 struct, ``prv_candidates`` list of structs, ``cutout*`` structs, Fink's science columns
-at the root). Output has one array per :data:`~fink_gateway.loaders.fink_columns.MAIN_COLUMNS`
+at the root). Output has one array per :data:`~fink_gateway.layout.columns.MAIN_COLUMNS`
 entry, cast to its Spark type, with Fink's defaults for absent science columns
 (FINK-REFERENCE §1.2), plus the raw nested parts ingest needs for other tables.
 """
@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fink_gateway.errors import IngestError
-from fink_gateway.loaders.fink_columns import ARROW_TYPES, MAIN_COLUMNS, FinkColumn
+from fink_gateway.layout.columns import ARROW_TYPES, MAIN_COLUMNS, FinkColumn
 from fink_gateway.science.classification import legacy_mulens_score
 
 REQUIRED_ROOT = ("objectId", "candid", "candidate")

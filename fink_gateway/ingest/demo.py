@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 from astropy.io import fits
 from astropy.time import Time
 
-from fink_gateway.loaders.fink_columns import ARROW_TYPES, CANDIDATE_COLUMNS, FINK_COLUMNS
+from fink_gateway.layout.columns import ARROW_TYPES, CANDIDATE_COLUMNS, FINK_COLUMNS
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]

@@ -14,13 +14,13 @@ import pyarrow.compute as pc
 
 from fink_gateway.ingest.alerts import Alerts
 from fink_gateway.ingest.encoding import encode_column, jd_text
-from fink_gateway.loaders.batch import CellBatch
-from fink_gateway.loaders.fink_columns import (
+from fink_gateway.layout.columns import (
     ARROW_TYPES,
     UPPER_COLUMNS,
     UPPERVALID_COLUMNS,
     FinkColumn,
 )
+from fink_gateway.store.batch import CellBatch
 
 
 def _field(entries: pa.StructArray, column: FinkColumn) -> pa.Array:

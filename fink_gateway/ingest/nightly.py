@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fink_gateway.ingest.rows import EncodedAlerts
-from fink_gateway.loaders.batch import CellBatch
-from fink_gateway.loaders.fink_columns import MAIN_COLUMNS
-from fink_gateway.loaders.types import Row
+from fink_gateway.layout.columns import MAIN_COLUMNS
 from fink_gateway.science.classification import is_eg_host, is_simbad_label
+from fink_gateway.store.batch import CellBatch
+from fink_gateway.store.types import Row
 
 UNIX_EPOCH_JD = 2440587.5
 ANOMALY_PER_NIGHT = 10

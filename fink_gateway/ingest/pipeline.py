@@ -23,7 +23,7 @@ from fink_gateway.ingest.sso_lightcurves import (
     write_sso_lightcurves,
 )
 from fink_gateway.ingest.writer import AlertWriter, WriteCounts
-from fink_gateway.loaders.store import Store
+from fink_gateway.store.interface import Store
 
 Progress = Callable[[int], None]
 """Called with the number of alerts just written."""

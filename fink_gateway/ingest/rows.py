@@ -15,9 +15,8 @@ import pyarrow.compute as pc
 
 from fink_gateway.ingest.alerts import Alerts
 from fink_gateway.ingest.encoding import encode_column, jd_text
-from fink_gateway.loaders import tables
-from fink_gateway.loaders.batch import CellBatch
-from fink_gateway.loaders.fink_columns import (
+from fink_gateway.layout import tables
+from fink_gateway.layout.columns import (
     BY_NAME,
     INDEX_COLUMNS,
     MAIN_COLUMNS,
@@ -26,6 +25,7 @@ from fink_gateway.loaders.fink_columns import (
 )
 from fink_gateway.science.classification import CLASSIFICATION_INPUTS, classify
 from fink_gateway.science.healpix import sky_pixels
+from fink_gateway.store.batch import CellBatch
 
 
 class EncodedAlerts:

@@ -22,9 +22,9 @@ import pyarrow.compute as pc
 from fink_gateway.errors import IngestError
 from fink_gateway.ingest.encoding import encode_column, jd_text
 from fink_gateway.ingest.writer import AlertWriter
-from fink_gateway.loaders import tables
-from fink_gateway.loaders.batch import CellBatch
-from fink_gateway.loaders.fink_columns import ARROW_TYPES, BY_NAME
+from fink_gateway.layout import tables
+from fink_gateway.layout.columns import ARROW_TYPES, BY_NAME
+from fink_gateway.store.batch import CellBatch
 
 POINT_COLUMNS: dict[str, str] = {
     "cjd": "jd",

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from fink_gateway.loaders.types import Row
+from fink_gateway.store.types import Row
 
 _PROVISIONAL = re.compile(r"^(\d{4})([A-Z]{2})(\d*)$")
 

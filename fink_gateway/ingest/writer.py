@@ -26,10 +26,8 @@ from fink_gateway.ingest.rows import (
     version_pairs,
 )
 from fink_gateway.ingest.sso_names import sso_resolver_rows
-from fink_gateway.loaders import tables
-from fink_gateway.loaders.batch import CellBatch
-from fink_gateway.loaders.data_version import bump_data_version
-from fink_gateway.loaders.fink_columns import (
+from fink_gateway.layout import tables
+from fink_gateway.layout.columns import (
     BY_NAME,
     INDEX_COLUMNS,
     MAIN_COLUMNS,
@@ -37,7 +35,9 @@ from fink_gateway.loaders.fink_columns import (
     UPPER_COLUMNS,
     UPPERVALID_COLUMNS,
 )
-from fink_gateway.loaders.store import Store
+from fink_gateway.layout.data_version import bump_data_version
+from fink_gateway.store.batch import CellBatch
+from fink_gateway.store.interface import Store
 
 CHUNK_ALERTS = 20_000
 """Alerts encoded and put at once: bounds memory, keeps puts large."""

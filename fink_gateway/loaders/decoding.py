@@ -11,10 +11,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from fink_gateway.loaders.cells import decode_value
-from fink_gateway.loaders.store import Store
-from fink_gateway.loaders.tables import SCHEMA_ROW_PREFIX
-from fink_gateway.loaders.types import Column, Row, ScanRange
+from fink_gateway.layout.cells import decode_value
+from fink_gateway.layout.tables import SCHEMA_ROW_PREFIX
+from fink_gateway.store.interface import Store
+from fink_gateway.store.types import Column, Row, ScanRange
 
 Types = Mapping[Column, str]
 """``b"fam:qual"`` → Spark type name."""

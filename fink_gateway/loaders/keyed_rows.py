@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from strawberry.dataloader import DataLoader
 
-from fink_gateway.loaders import tables
+from fink_gateway.layout import tables
 from fink_gateway.loaders.reader import Reader
-from fink_gateway.loaders.types import Cells, Column, RowKey
+from fink_gateway.store.types import Cells, Column, RowKey
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,20 +16,20 @@ from dataclasses import dataclass
 
 from strawberry.dataloader import DataLoader
 
-from fink_gateway.loaders import tables
-from fink_gateway.loaders.cache import ResultCache
-from fink_gateway.loaders.counting import CountingStore
-from fink_gateway.loaders.data_version import read_data_version
-from fink_gateway.loaders.decoding import Types, read_table_types
-from fink_gateway.loaders.fink_columns import (
+from fink_gateway.layout import tables
+from fink_gateway.layout.columns import (
     INDEX_COLUMNS,
     MAIN_COLUMNS,
     PIXEL_COLUMNS,
     UPPER_COLUMNS,
     UPPERVALID_COLUMNS,
 )
-from fink_gateway.loaders.store import Store
-from fink_gateway.loaders.types import Column, Row, ScanRange
+from fink_gateway.layout.data_version import read_data_version
+from fink_gateway.loaders.cache import ResultCache
+from fink_gateway.loaders.decoding import Types, read_table_types
+from fink_gateway.store.counting import CountingStore
+from fink_gateway.store.interface import Store
+from fink_gateway.store.types import Column, Row, ScanRange
 
 CATALOG_TYPES: dict[tables.TableSpec, dict[Column, str]] = {
     spec: {c.column: c.type for c in columns}

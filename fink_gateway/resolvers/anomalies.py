@@ -16,12 +16,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from fink_gateway.errors import InvalidArgument, QueryTooCostly
-from fink_gateway.loaders import tables
+from fink_gateway.layout import tables
 from fink_gateway.loaders.reader import Reader
-from fink_gateway.loaders.types import Column, Row, ScanRange
 from fink_gateway.resolvers import args
 from fink_gateway.resolvers.conesearch import jd_in_window, jd_key_range
 from fink_gateway.resolvers.records import AlertRecord, alert_records
+from fink_gateway.store.types import Column, Row, ScanRange
 
 DEFAULT_SINCE_JD = 2458788.5
 """Fink's default ``start_date``: 2019-11-01T00:00:00 UTC."""

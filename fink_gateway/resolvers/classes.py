@@ -22,12 +22,11 @@ import numpy as np
 import pandas as pd
 
 from fink_gateway.errors import InvalidArgument, NotFound, QueryTooCostly
-from fink_gateway.loaders import tables
-from fink_gateway.loaders.cells import decode_value
+from fink_gateway.layout import tables
+from fink_gateway.layout.cells import decode_value
+from fink_gateway.layout.columns import INDEX_COLUMNS
 from fink_gateway.loaders.decoding import Types, decode_record
-from fink_gateway.loaders.fink_columns import INDEX_COLUMNS
 from fink_gateway.loaders.reader import Reader
-from fink_gateway.loaders.types import Cells, Column, ScanRange, next_prefix
 from fink_gateway.resolvers import args
 from fink_gateway.resolvers.conesearch import jd_in_window, jd_key_range
 from fink_gateway.science.classification import (
@@ -39,6 +38,7 @@ from fink_gateway.science.classification import (
     is_simbad_label,
 )
 from fink_gateway.science.simbad_types import SIMBAD_LABELS
+from fink_gateway.store.types import Cells, Column, ScanRange, next_prefix
 
 DEFAULT_SINCE_JD = 2458788.5
 """Fink's default start of a class search: 2019-11-01T00:00:00 UTC."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from fink_gateway.loaders.fink_columns import MAIN_COLUMNS, FinkColumn
-from fink_gateway.loaders.types import Column
+from fink_gateway.layout.columns import MAIN_COLUMNS, FinkColumn
 from fink_gateway.science.classification import CLASSIFICATION_INPUTS
+from fink_gateway.store.types import Column
 
 _SPECIAL_NAMES = {"DR3Name": "dr3Name", "Plx": "plx", "e_Plx": "plxError"}
 

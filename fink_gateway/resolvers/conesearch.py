@@ -16,15 +16,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from fink_gateway.errors import InvalidArgument
-from fink_gateway.loaders import tables
+from fink_gateway.layout import tables
+from fink_gateway.layout.columns import PIXEL_COLUMNS
 from fink_gateway.loaders.decoding import decode_columns, decode_record
-from fink_gateway.loaders.fink_columns import PIXEL_COLUMNS
 from fink_gateway.loaders.reader import Reader
-from fink_gateway.loaders.types import Row, ScanRange, next_prefix
 from fink_gateway.resolvers import args
 from fink_gateway.science.classification import is_simbad_label
 from fink_gateway.science.coords import separation_deg
 from fink_gateway.science.healpix import NSIDE, disc_pixels
+from fink_gateway.store.types import Row, ScanRange, next_prefix
 
 ARCSEC_PER_DEG = 3600.0
 JD_TEXT_MIN = 1_000_000.0

@@ -18,10 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fink_gateway.errors import InvalidArgument
-from fink_gateway.loaders import tables
+from fink_gateway.layout import tables
 from fink_gateway.loaders.keyed_rows import keyed_rows
 from fink_gateway.loaders.reader import Reader
-from fink_gateway.loaders.types import Cells, RowKey
 from fink_gateway.science.cutouts import (
     KERNELS,
     STRETCHES,
@@ -31,6 +30,7 @@ from fink_gateway.science.cutouts import (
     stamp_fits,
     stamp_png,
 )
+from fink_gateway.store.types import Cells, RowKey
 
 log = logging.getLogger("fink_gateway.cutouts")
 

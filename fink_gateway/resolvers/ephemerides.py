@@ -18,11 +18,11 @@ from typing import Protocol
 import numpy as np
 
 from fink_gateway.errors import NotFound
-from fink_gateway.loaders import tables
+from fink_gateway.layout import tables
 from fink_gateway.loaders.decoding import decode_column
 from fink_gateway.loaders.miriade import MiriadeClient
 from fink_gateway.loaders.reader import Reader
-from fink_gateway.loaders.types import ScanRange
+from fink_gateway.store.types import ScanRange
 
 
 class EphemerisSource(StrEnum):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fink_gateway.loaders import tables
+from fink_gateway.layout import tables
 from fink_gateway.loaders.decoding import decode_record
 from fink_gateway.loaders.reader import Reader
-from fink_gateway.loaders.types import ScanRange
+from fink_gateway.store.types import ScanRange
 
 _PREFERRED_CLASSES = ("Early SN Ia candidate", "SN candidate", "Kilonova candidate")
 _DEFAULT = ("ZTF21abfmbix", 92.4445778, 35.5722176)

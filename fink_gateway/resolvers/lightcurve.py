@@ -15,13 +15,13 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from fink_gateway.loaders import tables
+from fink_gateway.layout import tables
+from fink_gateway.layout.columns import UPPER_COLUMNS, UPPERVALID_COLUMNS
 from fink_gateway.loaders.decoding import Types, decode_columns, qualifier
-from fink_gateway.loaders.fink_columns import UPPER_COLUMNS, UPPERVALID_COLUMNS
 from fink_gateway.loaders.reader import Reader
-from fink_gateway.loaders.types import Column
 from fink_gateway.resolvers.objects import ObjectData
 from fink_gateway.science.photometry import colour_block, dc_magnitude, is_source_behind
+from fink_gateway.store.types import Column
 
 VALID, UPPERLIM, BADQUALITY = "valid", "upperlim", "badquality"
 _INTEGER_TYPES = frozenset({"integer", "long", "short"})

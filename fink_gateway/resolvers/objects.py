@@ -15,12 +15,12 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from fink_gateway.loaders import tables
+from fink_gateway.layout import tables
 from fink_gateway.loaders.decoding import Types, decode_columns, decode_record, qualifier
 from fink_gateway.loaders.reader import Reader
-from fink_gateway.loaders.types import Column, Row
 from fink_gateway.resolvers.columns import CLASSIFICATION_COLUMNS
 from fink_gateway.science.classification import CLASSIFICATION_INPUTS, classify, is_simbad_label
+from fink_gateway.store.types import Column, Row
 
 JD = b"i:jd"
 

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from fink_gateway.loaders.decoding import Types, decode_record, qualifier
-from fink_gateway.loaders.types import Column, Row
 from fink_gateway.science.classification import CLASSIFICATION_INPUTS, classify, is_simbad_label
+from fink_gateway.store.types import Column, Row
 
 _INPUTS = frozenset(CLASSIFICATION_INPUTS)
 

@@ -22,12 +22,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from fink_gateway.errors import InvalidArgument
-from fink_gateway.loaders import tables
+from fink_gateway.layout import tables
 from fink_gateway.loaders.decoding import decode_record
 from fink_gateway.loaders.keyed_rows import keyed_rows
 from fink_gateway.loaders.reader import Reader
-from fink_gateway.loaders.types import Row, ScanRange
 from fink_gateway.resolvers import args
+from fink_gateway.store.types import Row, ScanRange
 
 MAX_NAME_LENGTH = 200
 TNS_COLUMNS: tuple[bytes, ...] = tuple(

@@ -31,15 +31,15 @@ import anyio
 import numpy as np
 
 from fink_gateway.errors import InvalidArgument, NotFound
-from fink_gateway.loaders import tables
+from fink_gateway.layout import tables
+from fink_gateway.layout.columns import PIXEL_COLUMNS
 from fink_gateway.loaders.decoding import decode_columns, decode_record
-from fink_gateway.loaders.fink_columns import PIXEL_COLUMNS
 from fink_gateway.loaders.reader import Reader
-from fink_gateway.loaders.types import Row, ScanRange
 from fink_gateway.resolvers.conesearch import jd_in_window, jd_key_range, latest_per_object
 from fink_gateway.science.classification import is_simbad_label
 from fink_gateway.science.skymap import CredibleRegion, SkyMap, SkyMapError, credible_region
 from fink_gateway.science.skymap import read_sky_map as parse_sky_map
+from fink_gateway.store.types import Row, ScanRange
 
 MAX_DAYS_BEFORE = 7.0
 MAX_DAYS_AFTER = 14.0

@@ -11,7 +11,6 @@ import numpy as np
 
 from fink_gateway.errors import InvalidArgument
 from fink_gateway.loaders.decoding import Types, decode_columns
-from fink_gateway.loaders.types import Row
 from fink_gateway.resolvers.ephemerides import Ephemerides
 from fink_gateway.science.phasecurve import (
     STATUS_NOT_RUN,
@@ -21,6 +20,7 @@ from fink_gateway.science.phasecurve import (
     fit_phase_curve,
     reduced_magnitude,
 )
+from fink_gateway.store.types import Row
 
 MAX_CURVE_POINTS = 10_000
 """Most phase angles a model curve is sampled at."""

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fink_gateway.errors import InvalidArgument
-from fink_gateway.loaders import tables
+from fink_gateway.layout import tables
 from fink_gateway.loaders.reader import Reader
-from fink_gateway.loaders.types import Cells, ScanRange
+from fink_gateway.store.types import Cells, ScanRange
 
 _DATE = re.compile(r"\d{4}(?:\d{2}(?:\d{2})?)?\Z")
 _FORMATS = {4: "%Y", 6: "%Y%m", 8: "%Y%m%d"}

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fink_gateway.errors import InvalidArgument
-from fink_gateway.loaders import tables
-from fink_gateway.loaders.fink_columns import INDEX_COLUMNS
+from fink_gateway.layout import tables
+from fink_gateway.layout.columns import INDEX_COLUMNS
 from fink_gateway.loaders.reader import Reader
-from fink_gateway.loaders.types import Column
 from fink_gateway.resolvers.records import AlertRecord, alert_records
+from fink_gateway.store.types import Column
 
 TRACKLET_ID = re.compile(r"TRCK_(\d{8})_(\d{6})_(\d{2})\Z")
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?: (\d{2})(?::(\d{2})(?::(\d{2}))?)?)?\Z")

@@ -10,8 +10,8 @@ from typing import Any
 
 import strawberry
 
-from fink_gateway.loaders.column_docs import column_doc
-from fink_gateway.loaders.fink_columns import FinkColumn
+from fink_gateway.layout.column_docs import column_doc
+from fink_gateway.layout.columns import FinkColumn
 from fink_gateway.resolvers.columns import FIELD_OF_COLUMN, graphql_name
 from fink_gateway.resolvers.times import iso_time, mjd_of
 from fink_gateway.schema.classification import Classification, classification_of

@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 
 from fink_gateway import __version__
-from fink_gateway.loaders.column_docs import column_doc
+from fink_gateway.layout.column_docs import column_doc
 from fink_gateway.resolvers import args
 from fink_gateway.resolvers.columns import FIELD_OF_COLUMN, columns_for_fields
 from fink_gateway.resolvers.objects import load_objects

@@ -7,7 +7,7 @@ list of fink-utils ``fink_utils/xmatch/simbad.py`` (``return_list_of_eg_host``).
 numpy/pandas array operation; string tests run once per distinct value. One call classifies
 10^6 alerts in about 0.2 s.
 
-Missing values. A null Fink (``d:``) column takes Fink's default (``loaders.fink_columns``,
+Missing values. A null Fink (``d:``) column takes Fink's default (``layout.columns``,
 §1.2): ``cdsxmatch`` → ``"Unknown"``, ``tracklet`` → ``""``, ``mulens``/``roid``/scores → 0. A
 null alert (``i:``) value (``ndethist``, ``drb``, ``classtar``, ``jd``, ``jdstarthist``) is NaN,
 and every comparison with it is False. A column absent from the frame is treated the same way.
@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from fink_gateway.loaders.fink_columns import BY_NAME
+from fink_gateway.layout.columns import BY_NAME
 
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]

@@ -18,10 +18,10 @@ from pathlib import Path
 import happybase  # type: ignore[import-untyped]
 import pytest
 
-from fink_gateway.loaders.embedded import EmbeddedStore
-from fink_gateway.loaders.hbase import HBaseStore
-from fink_gateway.loaders.store import Store
-from fink_gateway.loaders.types import ScanRange
+from fink_gateway.store.embedded import EmbeddedStore
+from fink_gateway.store.hbase import HBaseStore
+from fink_gateway.store.interface import Store
+from fink_gateway.store.types import ScanRange
 from tests.conftest import HBASE_ENV, hbase_address
 
 CLI = Path(sys.executable).parent / "fink-gateway"

@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 
 from fink_gateway.gateway.app import build_app
 from fink_gateway.gateway.config import CacheSettings, Settings
-from fink_gateway.loaders.embedded import EmbeddedStore
+from fink_gateway.store.embedded import EmbeddedStore
 from tests.faults.conftest import free_port, wait_until
 from tests.gateway.demo_apps import fill_demo_store
 

@@ -27,7 +27,7 @@ from fink_gateway.gateway.app import build_app
 from fink_gateway.gateway.config import Settings
 from fink_gateway.ingest.demo import generate_alerts
 from fink_gateway.ingest.pipeline import ingest_tables
-from fink_gateway.loaders.hbase import HBaseStore
+from fink_gateway.store.hbase import HBaseStore
 from tests.conftest import HBASE_ENV, hbase_address
 from tests.faults.conftest import free_port, wait_until
 

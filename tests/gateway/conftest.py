@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from fink_gateway.gateway.app import build_app
 from fink_gateway.gateway.config import Settings
-from fink_gateway.loaders.embedded import EmbeddedStore
+from fink_gateway.store.embedded import EmbeddedStore
 
 ClientFactory = Callable[..., TestClient]
 

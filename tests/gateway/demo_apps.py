@@ -15,7 +15,7 @@ from fink_gateway.gateway.app import build_app
 from fink_gateway.gateway.config import Settings
 from fink_gateway.ingest.demo import generate_alerts
 from fink_gateway.ingest.pipeline import ingest_tables
-from fink_gateway.loaders.embedded import EmbeddedStore
+from fink_gateway.store.embedded import EmbeddedStore
 
 
 def fill_demo_store(path: Path, alerts: int = 20, seed: int = 3) -> list[str]:

@@ -14,9 +14,9 @@ from click.testing import CliRunner, Result
 from fink_gateway import __version__
 from fink_gateway.gateway.cli import main
 from fink_gateway.gateway.config import ENV_PREFIX
-from fink_gateway.loaders import tables
-from fink_gateway.loaders.embedded import EmbeddedStore
-from fink_gateway.loaders.types import ScanRange
+from fink_gateway.layout import tables
+from fink_gateway.store.embedded import EmbeddedStore
+from fink_gateway.store.types import ScanRange
 from tests.data_paths import FINK_ZTF
 
 SCIENCE_FILES = sorted(p for p in FINK_ZTF.glob("*.parquet") if not p.name.startswith("sso"))

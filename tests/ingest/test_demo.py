@@ -27,7 +27,7 @@ from fink_gateway.ingest.demo import (
     demo_truth,
     generate_alerts,
 )
-from fink_gateway.loaders.fink_columns import FINK_COLUMNS
+from fink_gateway.layout.columns import FINK_COLUMNS
 from fink_gateway.science.classification import classify, count_labels, is_simbad_label
 from tests.data_paths import FINK_ZTF, classification_frame
 

@@ -11,9 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from fink_gateway.ingest.pipeline import ingest_files
-from fink_gateway.loaders import tables
-from fink_gateway.loaders.store import Store
-from fink_gateway.loaders.types import ScanRange
+from fink_gateway.layout import tables
+from fink_gateway.store.interface import Store
+from fink_gateway.store.types import ScanRange
 from tests.data_paths import FINK_ZTF, SHARED_DATA
 
 pytestmark = pytest.mark.anyio

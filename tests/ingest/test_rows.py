@@ -18,7 +18,7 @@ from fink_gateway.ingest.rows import (
     tns_rows,
     tracklet_rows,
 )
-from fink_gateway.loaders.cells import decode_value
+from fink_gateway.layout.cells import decode_value
 from tests.data_paths import FINK_ZTF
 
 SAMPLES = {

@@ -11,9 +11,7 @@ from fink_gateway.errors import InvalidArgument
 from fink_gateway.ingest.nightly import NightlyTables
 from fink_gateway.ingest.rows import EncodedAlerts, schema_row, version_pairs
 from fink_gateway.ingest.writer import SCHEMA_TYPES
-from fink_gateway.loaders import tables
-from fink_gateway.loaders.store import Store
-from fink_gateway.loaders.types import ScanRange
+from fink_gateway.layout import tables
 from fink_gateway.resolvers.anomalies import (
     DEFAULT_SINCE_JD,
     anomaly_cursor,
@@ -24,6 +22,8 @@ from fink_gateway.resolvers.anomalies import (
 )
 from fink_gateway.resolvers.args import encode_cursor, now_jd
 from fink_gateway.resolvers.columns import CLASSIFICATION_COLUMNS
+from fink_gateway.store.interface import Store
+from fink_gateway.store.types import ScanRange
 from tests.archive_data import BACKENDS, demo_alerts, module_store, reader
 
 pytestmark = pytest.mark.anyio

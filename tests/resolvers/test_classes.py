@@ -12,10 +12,9 @@ import pytest
 
 from fink_gateway.errors import InvalidArgument
 from fink_gateway.ingest.pipeline import ingest_files
-from fink_gateway.loaders import tables
-from fink_gateway.loaders.fink_columns import INDEX_COLUMNS
+from fink_gateway.layout import tables
+from fink_gateway.layout.columns import INDEX_COLUMNS
 from fink_gateway.loaders.reader import Reader, TypesCache
-from fink_gateway.loaders.store import Store
 from fink_gateway.resolvers import classes
 from fink_gateway.resolvers.classes import (
     FADING,
@@ -34,6 +33,7 @@ from fink_gateway.resolvers.classes import (
 )
 from fink_gateway.resolvers.times import MJD_OFFSET
 from fink_gateway.science.classification import classify
+from fink_gateway.store.interface import Store
 from tests.conftest import StoreFactory, store_opener
 from tests.data_paths import FINK_ZTF, classification_frame
 

@@ -13,10 +13,8 @@ from astropy import units as u
 from astropy.coordinates import SkyCoord
 
 from fink_gateway.ingest.pipeline import ingest_files
-from fink_gateway.loaders import tables
+from fink_gateway.layout import tables
 from fink_gateway.loaders.reader import Reader, TypesCache
-from fink_gateway.loaders.store import Store
-from fink_gateway.loaders.types import ScanRange
 from fink_gateway.resolvers.conesearch import (
     cone_page,
     cone_search,
@@ -24,6 +22,8 @@ from fink_gateway.resolvers.conesearch import (
     jd_key_range,
     plan_cone_scans,
 )
+from fink_gateway.store.interface import Store
+from fink_gateway.store.types import ScanRange
 from tests.conftest import StoreFactory, store_opener
 from tests.data_paths import FINK_ZTF
 

@@ -16,8 +16,7 @@ from PIL import Image
 
 from fink_gateway.errors import InvalidArgument
 from fink_gateway.ingest.alerts import Alerts, read_alerts
-from fink_gateway.loaders import tables
-from fink_gateway.loaders.store import Store
+from fink_gateway.layout import tables
 from fink_gateway.resolvers.cutouts import (
     PNG_DATA_URL,
     alert_cutout,
@@ -27,6 +26,7 @@ from fink_gateway.resolvers.cutouts import (
     stamp_column,
 )
 from fink_gateway.science.cutouts import read_stamp, stamp_array
+from fink_gateway.store.interface import Store
 from tests.archive_data import BACKENDS, demo_alerts, module_store, reader, write_tables
 from tests.data_paths import read_sample
 

@@ -15,8 +15,7 @@ import pytest
 from fink_gateway.errors import InvalidArgument
 from fink_gateway.ingest.alerts import read_alerts
 from fink_gateway.ingest.sso_names import sso_resolver_rows
-from fink_gateway.loaders import tables
-from fink_gateway.loaders.store import Store
+from fink_gateway.layout import tables
 from fink_gateway.resolvers.resolve import (
     resolve_object,
     resolve_sso,
@@ -26,6 +25,7 @@ from fink_gateway.resolvers.resolve import (
     reverse_sso,
     reverse_tns,
 )
+from fink_gateway.store.interface import Store
 from tests.archive_data import BACKENDS, module_store, reader, tns_rows, write_tables
 from tests.data_paths import read_sample
 

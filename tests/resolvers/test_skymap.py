@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from fink_gateway.errors import InvalidArgument, NotFound
-from fink_gateway.loaders import tables
+from fink_gateway.layout import tables
 from fink_gateway.resolvers.skymap import (
     load_sky_map,
     map_path,

@@ -13,7 +13,7 @@ import pytest
 from fink_gateway.errors import InvalidArgument, UpstreamUnavailable
 from fink_gateway.ingest.pipeline import ingest_files
 from fink_gateway.ingest.sso_names import sso_resolver_rows
-from fink_gateway.loaders import tables
+from fink_gateway.layout import tables
 from fink_gateway.loaders.miriade import (
     MiriadeClient,
     miriade_request,
@@ -22,7 +22,6 @@ from fink_gateway.loaders.miriade import (
     target_name,
 )
 from fink_gateway.loaders.reader import Reader, TypesCache
-from fink_gateway.loaders.store import Store
 from fink_gateway.resolvers.ephemerides import (
     EphemerisSource,
     FirstAvailable,
@@ -40,6 +39,7 @@ from fink_gateway.resolvers.sso import (
     spellings,
     sso_columns,
 )
+from fink_gateway.store.interface import Store
 from tests.conftest import StoreFactory, store_opener
 from tests.data_paths import FINK_ZTF
 from tests.resolvers.miriade_server import closed_port_url, fake_miriade

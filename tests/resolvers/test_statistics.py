@@ -12,7 +12,7 @@ import pytest
 from fink_gateway.errors import InvalidArgument
 from fink_gateway.ingest.nightly import NightlyTables, night_of
 from fink_gateway.ingest.rows import EncodedAlerts
-from fink_gateway.loaders import tables
+from fink_gateway.layout import tables
 from fink_gateway.resolvers.statistics import (
     decode_count,
     load_statistics,

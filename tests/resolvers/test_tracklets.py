@@ -8,10 +8,10 @@ import pytest
 
 from fink_gateway.errors import InvalidArgument
 from fink_gateway.ingest.alerts import read_alerts
-from fink_gateway.loaders import tables
-from fink_gateway.loaders.types import ScanRange
+from fink_gateway.layout import tables
 from fink_gateway.resolvers.columns import CLASSIFICATION_COLUMNS
 from fink_gateway.resolvers.tracklets import load_tracklets, tracklet_prefix
+from fink_gateway.store.types import ScanRange
 from tests.archive_data import demo_alerts, reader, write_tables
 from tests.data_paths import read_sample
 

@@ -25,8 +25,8 @@ from fink_gateway.gateway.graphql_view import encode_response
 from fink_gateway.ingest.demo import generate_alerts
 from fink_gateway.ingest.pipeline import ingest_files, ingest_tables
 from fink_gateway.loaders.cache import ResultCache
-from fink_gateway.loaders.store import Store, StoreStats
 from fink_gateway.schema.build import build_schema
+from fink_gateway.store.interface import Store, StoreStats
 from tests.conftest import StoreFactory, store_opener
 from tests.data_paths import FINK_ZTF
 

@@ -38,10 +38,10 @@ CLASSIFICATION = """label source snIaScore snScore earlySnIaScore kilonovaScore
   microlensingScore roid anomalyScore slsnScore tnsType"""
 
 SUMMARY = """objectId nAlerts firstSeen lastSeen lapse position { ra dec }
-  classification { %s }
+  classification { CLASSIFICATION }
   crossmatch { simbad gaiaDr3Name gaiaParallax gaiaParallaxError gaiaClass vsx gcvs tnsType
-    x3hsp x4lac spicyClass mangroveHyperledaName mangrove2massName mangroveLumDist }""" % (
-    CLASSIFICATION
+    x3hsp x4lac spicyClass mangroveHyperledaName mangrove2massName mangroveLumDist }""".replace(
+    "CLASSIFICATION", CLASSIFICATION
 )
 
 
@@ -104,11 +104,10 @@ def corpus(samples: Samples) -> dict[str, tuple[str, Mapping[str, Any]]]:
             {},
         ),
         "alerts_by_class": (
-            """{ a: alertsByClass(class: "SN candidate", first: 20) {
-                   %s totalCount }
-                 b: alertsByClass(class: "(SIMBAD) RRLyr", first: 5) { %s }
-                 c: alertsByClass(class: "Solar System MPC", first: 5) { %s } }"""
-            % (page, page, page),
+            """{ a: alertsByClass(class: "SN candidate", first: 20) { PAGE totalCount }
+                 b: alertsByClass(class: "(SIMBAD) RRLyr", first: 5) { PAGE }
+                 c: alertsByClass(class: "Solar System MPC", first: 5) { PAGE } }"""
+            .replace("PAGE", page),
             {},
         ),
     }

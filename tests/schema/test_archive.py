@@ -31,11 +31,11 @@ from fink_gateway.gateway.graphql_view import GatewayGraphQL, encode_response
 from fink_gateway.ingest.demo import generate_alerts
 from fink_gateway.ingest.pipeline import ingest_files, ingest_tables
 from fink_gateway.ingest.writer import AlertWriter
-from fink_gateway.loaders import tables
-from fink_gateway.loaders.store import Store
+from fink_gateway.layout import tables
 from fink_gateway.resolvers.args import encode_cursor
 from fink_gateway.schema.archive import ArchiveQuery
 from fink_gateway.schema.build import build_schema
+from fink_gateway.store.interface import Store
 from tests.archive_data import (
     BACKENDS,
     BAYESTAR,

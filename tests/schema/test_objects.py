@@ -30,12 +30,12 @@ from starlette.testclient import TestClient
 from fink_gateway.gateway.app import build_app
 from fink_gateway.gateway.config import Settings
 from fink_gateway.ingest.pipeline import ingest_tables
-from fink_gateway.loaders import tables
+from fink_gateway.layout import tables
+from fink_gateway.layout.columns import BY_NAME
 from fink_gateway.loaders.cache import ResultCache
-from fink_gateway.loaders.factory import open_store
-from fink_gateway.loaders.fink_columns import BY_NAME
 from fink_gateway.resolvers.args import encode_cursor
 from fink_gateway.science.classification import CLASSIFICATION_INPUTS, classify
+from fink_gateway.store.factory import open_store
 from tests.data_paths import FINK_ZTF, SAMPLE_FILES, classification_frame, read_sample
 from tests.schema.conftest import SCIENCE_FILES, Executed, Samples
 

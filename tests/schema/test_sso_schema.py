@@ -19,12 +19,12 @@ from fink_gateway.gateway.context import Services
 from fink_gateway.gateway.graphql_view import encode_response
 from fink_gateway.ingest.pipeline import ingest_files
 from fink_gateway.ingest.sso_names import sso_resolver_rows
-from fink_gateway.loaders import tables
+from fink_gateway.layout import tables
 from fink_gateway.loaders.cache import ResultCache
-from fink_gateway.loaders.store import Store, StoreStats
 from fink_gateway.schema.build import build_schema
 from fink_gateway.schema.sso import SolarSystemQuery
 from fink_gateway.science.phasecurve import PhaseCurveFit, fit_phase_curve, reduced_magnitude
+from fink_gateway.store.interface import Store, StoreStats
 from tests.conftest import StoreFactory, store_opener
 from tests.data_paths import FINK_ZTF, SAMPLE_FILES
 from tests.resolvers.miriade_server import MIRIADE_8467, closed_port_url, fake_miriade

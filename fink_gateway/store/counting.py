@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fink_gateway.loaders.store import Store, StoreStats
-from fink_gateway.loaders.types import Cells, Column, Row, RowKey, ScanRange
+from fink_gateway.store.interface import Store, StoreStats
+from fink_gateway.store.types import Cells, Column, Row, RowKey, ScanRange
 
 
 class CountingStore:

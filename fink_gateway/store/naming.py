@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from fink_gateway.errors import InvalidArgument
-from fink_gateway.loaders.types import Column, Row
+from fink_gateway.store.types import Column, Row
 
 TABLE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\Z")
 """A table name without namespace: letters, digits, ``_ - .``, not starting with ``.``/``-``."""

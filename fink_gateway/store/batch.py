@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from fink_gateway.loaders.types import Row
+from fink_gateway.store.types import Row
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from fink_gateway.errors import InvalidArgument
-from fink_gateway.loaders.embedded import EmbeddedStore
-from fink_gateway.loaders.factory import StoreURL, open_store, parse_store_url
-from fink_gateway.loaders.hbase import HBaseStore
+from fink_gateway.store.embedded import EmbeddedStore
+from fink_gateway.store.factory import StoreURL, open_store, parse_store_url
+from fink_gateway.store.hbase import HBaseStore
 
 
 @pytest.mark.parametrize(

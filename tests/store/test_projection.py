@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fink_gateway.loaders.projection import Projection, projection_of
+from fink_gateway.store.projection import Projection, projection_of
 
 CELLS = {b"i:ra": b"1", b"i:dec": b"2", b"d:cdsxmatch": b"3", b"id:x": b"4"}
 

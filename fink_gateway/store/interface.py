@@ -1,7 +1,7 @@
 """The one interface through which everything reads and writes tables.
 
-Two backends implement it: :mod:`fink_gateway.loaders.hbase` (Apache HBase through its
-Thrift1 server) and :mod:`fink_gateway.loaders.embedded` (one local SQLite file). Both keep
+Two backends implement it: :mod:`fink_gateway.store.hbase` (Apache HBase through its
+Thrift1 server) and :mod:`fink_gateway.store.embedded` (one local SQLite file). Both keep
 HBase's data model: tables of rows sorted by the unsigned bytes of their key, each row a map
 ``b"family:qualifier" -> bytes``; a put merges cells into the row; absent cells are nulls.
 
@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from fink_gateway.loaders.batch import CellBatch
-from fink_gateway.loaders.types import Cells, Column, Row, RowKey, ScanRange
+from fink_gateway.store.batch import CellBatch
+from fink_gateway.store.types import Cells, Column, Row, RowKey, ScanRange
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Row layouts of the embedded store's packed rows (:mod:`~fink_gateway.loaders.packed_rows`).
+"""Row layouts of the embedded store's packed rows (:mod:`~fink_gateway.store.packed_rows`).
 
 A packed row names its layout by id; the layouts live in the ``_layouts`` table of the same
 file. :class:`LayoutRegistry` caches them for every thread of the process. On a miss it reads
@@ -15,14 +15,14 @@ from pathlib import Path
 
 from msgpack import unpackb
 
-from fink_gateway.loaders.packed_rows import (
+from fink_gateway.store.packed_rows import (
     Layout,
     Projector,
     is_packed,
     layout_id_of,
     unpack_row,
 )
-from fink_gateway.loaders.types import Cells
+from fink_gateway.store.types import Cells
 
 LAYOUTS = "_layouts"
 LAYOUTS_SQL = f"CREATE TABLE IF NOT EXISTS {LAYOUTS} (id INTEGER PRIMARY KEY, layout BLOB UNIQUE)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fink_gateway.loaders.types import Cells, Column
+from fink_gateway.store.types import Cells, Column
 
 
 class Projection:

@@ -11,10 +11,10 @@ import pytest
 from msgpack import packb, unpackb
 
 from fink_gateway.errors import BackendUnavailable
-from fink_gateway.loaders.batch import CellBatch
-from fink_gateway.loaders.embedded import EmbeddedStore, sql_name
-from fink_gateway.loaders.packed_rows import is_packed
-from fink_gateway.loaders.types import ScanRange
+from fink_gateway.store.batch import CellBatch
+from fink_gateway.store.embedded import EmbeddedStore, sql_name
+from fink_gateway.store.packed_rows import is_packed
+from fink_gateway.store.types import ScanRange
 
 pytestmark = pytest.mark.anyio
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import time
 
 from fink_gateway.errors import NotFound
-from fink_gateway.loaders import tables
-from fink_gateway.loaders.store import Store
+from fink_gateway.layout import tables
+from fink_gateway.store.interface import Store
 
 _ROW = b"data_version"
 _COLUMN = b"m:version"

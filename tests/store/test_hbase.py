@@ -15,8 +15,8 @@ from thriftpy2.protocol.cybin import TCyBinaryProtocol
 from thriftpy2.transport.memory import TCyMemoryBuffer, TMemoryBuffer
 
 from fink_gateway.errors import BackendUnavailable, NotFound
-from fink_gateway.loaders.batch import CellBatch
-from fink_gateway.loaders.hbase import (
+from fink_gateway.store.batch import CellBatch
+from fink_gateway.store.hbase import (
     BatchMutation,
     HBaseStore,
     LazyMutations,
@@ -25,7 +25,7 @@ from fink_gateway.loaders.hbase import (
     reversed_bounds,
     thrift_columns,
 )
-from fink_gateway.loaders.types import ScanRange
+from fink_gateway.store.types import ScanRange
 from tests.conftest import hbase_address
 
 pytestmark = pytest.mark.anyio

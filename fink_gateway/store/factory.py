@@ -1,9 +1,9 @@
 """Store URLs: ``hbase://HOST[:PORT]`` or an SQLite file path, parsed and opened.
 
 * ``hbase://127.0.0.1:9090?pool=8&timeout=5&namespace=fink&prefix=ztf``:
-  :class:`~fink_gateway.loaders.hbase.HBaseStore` (port 9090 by default).
+  :class:`~fink_gateway.store.hbase.HBaseStore` (port 9090 by default).
 * ``var/fink.db``, ``/data/fink.db?prefix=ztf``, ``file:///data/fink.db``,
-  ``sqlite:///data/fink.db``: :class:`~fink_gateway.loaders.embedded.EmbeddedStore`
+  ``sqlite:///data/fink.db``: :class:`~fink_gateway.store.embedded.EmbeddedStore`
   (the parent folder is created). ``file:`` and ``sqlite:`` URLs take the URL path as is:
   three slashes for an absolute path, ``sqlite:var/fink.db`` for a relative one.
 
@@ -21,9 +21,9 @@ from typing import Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from fink_gateway.errors import InvalidArgument
-from fink_gateway.loaders.embedded import EmbeddedStore
-from fink_gateway.loaders.hbase import HBaseStore
-from fink_gateway.loaders.store import Store
+from fink_gateway.store.embedded import EmbeddedStore
+from fink_gateway.store.hbase import HBaseStore
+from fink_gateway.store.interface import Store
 
 DEFAULT_HBASE_PORT = 9090
 HBASE_OPTIONS = ("pool", "timeout", "namespace", "prefix")

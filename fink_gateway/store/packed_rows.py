@@ -1,7 +1,7 @@
 """A compact row encoding for the embedded store, packed a whole batch at a time.
 
 Ingest writes ~150 cells per alert; building and serialising one dict per row costs more
-than the rest of ingest together. A :class:`~fink_gateway.loaders.batch.CellBatch` shares
+than the rest of ingest together. A :class:`~fink_gateway.store.batch.CellBatch` shares
 its column list across rows, so its rows are packed with numpy/pyarrow in a few passes::
 
     0x02 | layout id (u32 BE) | presence bitmap | fixed-width cells | u32 BE lengths | bytes
@@ -21,8 +21,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fink_gateway.loaders.batch import CellBatch
-from fink_gateway.loaders.types import Cells
+from fink_gateway.store.batch import CellBatch
+from fink_gateway.store.types import Cells
 
 TAG = 0x02
 _HEAD = 5  # tag + layout id

@@ -23,10 +23,10 @@ from thriftpy2.thrift import TException
 from thriftpy2.transport import TTransportException
 
 from fink_gateway.errors import BackendUnavailable, GatewayError, InvalidArgument, NotFound
-from fink_gateway.loaders.batch import CellBatch
-from fink_gateway.loaders.naming import check_families, check_keys, check_table
-from fink_gateway.loaders.store import StoreStats
-from fink_gateway.loaders.types import Cells, Column, Row, RowKey, ScanRange
+from fink_gateway.store.batch import CellBatch
+from fink_gateway.store.interface import StoreStats
+from fink_gateway.store.naming import check_families, check_keys, check_table
+from fink_gateway.store.types import Cells, Column, Row, RowKey, ScanRange
 
 T = TypeVar("T")
 Connection = Any  # happybase.Connection (untyped)
@@ -107,7 +107,7 @@ def thrift_columns(columns: Sequence[Column] | None) -> list[Column] | None:
 
 
 class HBaseStore:
-    """A :class:`~fink_gateway.loaders.store.Store` on an HBase Thrift1 server.
+    """A :class:`~fink_gateway.store.interface.Store` on an HBase Thrift1 server.
 
     ``table_prefix_ns`` puts every table in that HBase namespace (``ns:table``); the
     namespace must exist (Thrift1 cannot create one). ``timeout_s`` bounds each socket

@@ -12,8 +12,8 @@ import pyarrow as pa
 import pytest
 
 from fink_gateway.errors import InvalidArgument, NotFound
-from fink_gateway.loaders.batch import CellBatch
-from fink_gateway.loaders.types import Cells, Row, ScanRange
+from fink_gateway.store.batch import CellBatch
+from fink_gateway.store.types import Cells, Row, ScanRange
 from tests.conftest import StoreFactory, TestStore
 
 pytestmark = pytest.mark.anyio

@@ -5,8 +5,8 @@ Layout: a catalog ``_tables(name, families)`` and, per HBase table, a SQLite tab
 of the row's ``{b"fam:qual": value}`` map. SQLite compares BLOBs with ``memcmp``, which is
 HBase's unsigned byte order, so ``ORDER BY key`` and key ranges behave as in HBase.
 
-A columnar :class:`~fink_gateway.loaders.batch.CellBatch` (``put_batch``) is stored in the
-packed encoding of :mod:`~fink_gateway.loaders.packed_rows` instead, its layout kept once in
+A columnar :class:`~fink_gateway.store.batch.CellBatch` (``put_batch``) is stored in the
+packed encoding of :mod:`~fink_gateway.store.packed_rows` instead, its layout kept once in
 ``_layouts``; readers decode either encoding to the same cells.
 
 A put merges cells into the stored row; the merge runs in SQL (``ON CONFLICT ... DO UPDATE``)
@@ -28,14 +28,14 @@ import numpy as np
 from msgpack import packb
 
 from fink_gateway.errors import BackendUnavailable, InvalidArgument, NotFound
-from fink_gateway.loaders.batch import CellBatch
-from fink_gateway.loaders.layouts import LAYOUTS_SQL, LayoutRegistry
-from fink_gateway.loaders.naming import check_families, check_table, unknown_families
-from fink_gateway.loaders.packed_rows import layout_of, pack_rows
-from fink_gateway.loaders.projection import Projection, projection_of
-from fink_gateway.loaders.sqlite_file import SQLiteFile
-from fink_gateway.loaders.store import StoreStats
-from fink_gateway.loaders.types import Cells, Column, Row, RowKey, ScanRange
+from fink_gateway.store.batch import CellBatch
+from fink_gateway.store.interface import StoreStats
+from fink_gateway.store.naming import check_families, check_table, unknown_families
+from fink_gateway.store.packed_rows import layout_of, pack_rows
+from fink_gateway.store.projection import Projection, projection_of
+from fink_gateway.store.row_layouts import LAYOUTS_SQL, LayoutRegistry
+from fink_gateway.store.sqlite_file import SQLiteFile
+from fink_gateway.store.types import Cells, Column, Row, RowKey, ScanRange
 
 T = TypeVar("T")
 
@@ -56,7 +56,7 @@ def _initialise(connection: sqlite3.Connection) -> None:
 
 
 class EmbeddedStore:
-    """A :class:`~fink_gateway.loaders.store.Store` on one SQLite file (created on first use)."""
+    """A :class:`~fink_gateway.store.interface.Store` on one SQLite file (created on first use)."""
 
     def __init__(self, path: str | Path, *, readers: int = 3) -> None:
         self.path = Path(path)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fink_gateway.loaders.column_docs import COLUMN_DOCS, ColumnDoc, column_doc
-from fink_gateway.loaders.fink_columns import MAIN_COLUMNS, PIXEL_COLUMNS
+from fink_gateway.layout.column_docs import COLUMN_DOCS, ColumnDoc, column_doc
+from fink_gateway.layout.columns import MAIN_COLUMNS, PIXEL_COLUMNS
 
 ALLOWED_UNITS = {
     None,

@@ -1,7 +1,7 @@
 """Fink's ZTF main-table columns: family, qualifier and Spark type (FINK-REFERENCE §1.2–1.3).
 
 The type names are the ones Fink writes in a table's schema row (``string``, ``double``,
-``float``, ``integer``, ``long``, ``boolean``); :mod:`fink_gateway.loaders.cells` maps them
+``float``, ``integer``, ``long``, ``boolean``); :mod:`fink_gateway.layout.cells` maps them
 to bytes.
 """
 

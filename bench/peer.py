@@ -1,0 +1,180 @@
+"""The gateway against PostGraphile 5 over PostgreSQL 15 holding the same rows (issue 8).
+
+    .venv/bin/python bench/peer.py [--store hbase://127.0.0.1:9090] [--data samples,long]
+                                   [--concurrency 1,4] [--output BENCHMARKS.md]
+
+For each data set (``samples``: the real Fink samples, 132 objects with upper limits;
+``long``: 100 demo objects stretched to ~500 points) the gateway serves a store holding it
+(uvicorn, loopback), ``../shared/peers/postgraphile/setup.sh`` starts the peer,
+``load.py --from-gateway`` copies the gateway's own light-curve rows into PostgreSQL, and
+``bench.py`` sends the four shapes (lc1, lc100, lc100_alias, summary) to both servers in
+turn (A = PostGraphile, B = the gateway). The ratios are the gateway's requests/s over the
+peer's, measured in the same alternating run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import ROOT, drop_prefix, write_section
+from bench.lightcurve import load_data
+from fink_gateway.ingest.pipeline import ingest_files
+from fink_gateway.store.factory import open_store
+
+PEER = ROOT.parent / "shared" / "peers" / "postgraphile"
+SAMPLES = ROOT / "tests" / "data" / "fink-ztf"
+PEER_PYTHON = Path("/tmp/pg-peer/venv/bin/python")
+SHAPES = ("lc1", "lc100", "lc100_alias", "summary")
+GOALS = {"lc100": 2.0, "lc1": 1.0, "summary": 1.0, "lc100_alias": None}
+
+
+def science_files() -> list[Path]:
+    """The real Fink samples (not the SSO light curves), from tests/data or shared/data."""
+    folder = SAMPLES if SAMPLES.exists() else ROOT.parent / "shared" / "data" / "fink-ztf"
+    return sorted(p for p in folder.glob("*.parquet") if not p.name.startswith("sso"))
+
+
+async def fill(url: str, prefix: str, data: str) -> list[str]:
+    """Ingest one data set under ``prefix``; return the object ids the shapes pick from."""
+    store = open_store(url)
+    try:
+        if data == "samples":
+            report = await ingest_files(store, prefix, science_files(), with_cutouts=False)
+            assert not report.failures, report.failures
+            return sorted(report.object_ids)
+        long_ids, _ = await load_data(store, 20000, prefix)
+        return long_ids
+    finally:
+        await store.close()
+
+
+async def drop(url: str, prefix: str) -> None:
+    store = open_store(url)
+    try:
+        await drop_prefix(store, prefix)
+    finally:
+        await store.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(url: str, prefix: str) -> tuple[subprocess.Popen[bytes], str]:
+    """The gateway in its own process, as a user runs it; returns (process, GraphQL URL)."""
+    port = free_port()
+    env = dict(os.environ, FINK_GATEWAY_TABLE_PREFIX=prefix,
+               FINK_GATEWAY_LIMITS_MAX_ALIASES="200", FINK_GATEWAY_LOG_LEVEL="warning")
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/fink-gateway"), "serve", "--store", url, "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    graphql = f"http://127.0.0.1:{port}/graphql"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                return process, graphql
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None:
+            raise SystemExit(f"the gateway exited: {process.stderr.read().decode()[-2000:]}")
+        time.sleep(0.3)
+    process.kill()
+    raise SystemExit("the gateway did not become ready within 120 s")
+
+
+def peer(*args: str) -> str:
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def run_bench(graphql: str, ids_file: Path, concurrency: int, requests: int) -> dict:
+    out = Path(tempfile.mktemp(suffix=".json"))
+    peer(str(PEER_PYTHON), str(PEER / "bench.py"), "--url-b", graphql,
+         "--queries-b", str(PEER / "queries-gateway"), "--ids", str(ids_file),
+         "--concurrency", str(concurrency), "--requests", str(requests),
+         "--shapes", ",".join(SHAPES), "--json", str(out))
+    results = json.loads(out.read_text())["results"]
+    out.unlink()
+    return results
+
+
+def table(rows: list[tuple[str, str, int, dict]]) -> str:
+    lines = [
+        "| data | store | c | shape | PostGraphile p50 ms | gateway p50 ms | peer req/s | "
+        "gateway req/s | **gateway/peer req/s** | goal | KB/resp peer → gateway |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for data, store, c, results in rows:
+        for shape in SHAPES:
+            a, b = results[shape]["A"], results[shape]["B"]
+            ratio = b["rps"] / a["rps"]
+            goal = GOALS[shape] if store == "embedded" else (1.0 if shape == "lc100" else None)
+            mark = "" if goal is None else (f"≥ {goal:.1f}× " + ("met" if ratio >= goal else
+                                                                   "**missed**"))
+            lines.append(
+                f"| {data} | {store} | {c} | {shape} | {a['p50_ms']:.2f} | {b['p50_ms']:.2f} | "
+                f"{a['rps']:.0f} | {b['rps']:.0f} | **{ratio:.2f}×** | {mark} | "
+                f"{a['kb']:.1f} → {b['kb']:.1f} |"
+            )
+    return "\n".join(lines)
+
+
+def main(args: argparse.Namespace) -> str:
+    peer("bash", str(PEER / "setup.sh"))
+    rows = []
+    tmp = tempfile.TemporaryDirectory()
+    store_kind = "HBase" if args.store.startswith("hbase://") else "embedded"
+    try:
+        for data in args.data.split(","):
+            prefix = f"benchpeer{data}"
+            url = args.store or str(Path(tmp.name) / f"{data}.db")
+            ids = asyncio.run(fill(url, prefix, data))
+            ids_file = Path(tmp.name) / f"{data}.ids"
+            ids_file.write_text("\n".join(ids) + "\n")
+            process, graphql = serve(url, prefix)
+            try:
+                peer(str(PEER_PYTHON), str(PEER / "load.py"), "--from-gateway", graphql,
+                     str(ids_file))
+                for c in (int(x) for x in args.concurrency.split(",")):
+                    results = run_bench(graphql, ids_file, c, args.requests)
+                    rows.append((data, store_kind.lower(), c, results))
+                    print(table(rows[-1:]), flush=True)
+            finally:
+                process.terminate()
+                process.wait(30)
+                if args.store:
+                    asyncio.run(drop(url, prefix))
+    finally:
+        tmp.cleanup()
+    return table(rows)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--store", default="", help="store URL (default: temporary embedded files)")
+    parser.add_argument("--data", default="samples,long", help="samples, long, or both")
+    parser.add_argument("--concurrency", default="1,4", help="client concurrency levels")
+    parser.add_argument("--requests", type=int, default=400, help="requests per shape per server")
+    parser.add_argument("--output", type=Path, help="BENCHMARKS.md to update")
+    ns = parser.parse_args()
+    report = main(ns)
+    print(report)
+    if ns.output:
+        kind = "HBase" if ns.store.startswith("hbase://") else "embedded"
+        write_section(ns.output, f"Versus PostGraphile ({kind})", report)
