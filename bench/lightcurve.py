@@ -48,7 +48,8 @@ PREFIX = "benchlc"
 LC_COLUMNS = [b"i:fid", b"i:jd", b"i:magpsf", b"i:sigmapsf"]
 
 
-async def load_data(store, alerts: int) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
+async def load_data(store, alerts: int, prefix: str = PREFIX  # type: ignore[no-untyped-def]
+                    ) -> tuple[list[str], list[str]]:
     """Ingest demo alerts plus 100 objects stretched to ~500 points; return (long, all) ids."""
     batches = list(generate_alerts(alerts, seed=1, with_cutouts=False))
     demo = pa.concat_tables(batches)
@@ -59,7 +60,7 @@ async def load_data(store, alerts: int) -> tuple[list[str], list[str]]:  # type:
     long = demo.filter(pc.is_in(demo.column("objectId"), pa.array(top)))
     stretched = with_epochs(long, max(1, math.ceil(500 / mean)), 0.37)
     others = demo.filter(pc.invert(pc.is_in(demo.column("objectId"), pa.array(top))))
-    await ingest_tables(store, PREFIX, [others, stretched], source="bench", with_cutouts=False)
+    await ingest_tables(store, prefix, [others, stretched], source="bench", with_cutouts=False)
     every = [c["values"] for c in counts]
     return top, every
 

@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -52,9 +53,12 @@ async def fill(url: str, prefix: str, data: str) -> list[str]:
     store = open_store(url)
     try:
         if data == "samples":
-            report = await ingest_files(store, prefix, science_files(), with_cutouts=False)
+            files = science_files()
+            report = await ingest_files(store, prefix, files, with_cutouts=False)
             assert not report.failures, report.failures
-            return sorted(report.object_ids)
+            ids = {o for p in files for o in pq.read_table(p, columns=["objectId"])
+                   .column("objectId").to_pylist()}
+            return sorted(ids)
         long_ids, _ = await load_data(store, 20000, prefix)
         return long_ids
     finally:

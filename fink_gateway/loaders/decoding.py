@@ -8,6 +8,7 @@ columns so that JSON encoding prints their shortest float32 text, as Fink's API 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -81,3 +82,73 @@ def decode_columns(
         qualifier(c): decode_column([cells.get(c) for _, cells in rows], types.get(c))
         for c in columns
     }
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """One column of many rows as one array.
+
+    Floats hold NaN where a cell is absent and text holds None (both print as JSON null);
+    integers stay exact int64 with ``valid`` marking the cells present (None: all are).
+    """
+
+    values: np.ndarray
+    valid: np.ndarray | None = None
+
+    def take(self, order: np.ndarray) -> Decoded:
+        valid = None if self.valid is None else self.valid[order]
+        return Decoded(self.values[order], valid)
+
+    def series(self, start: int, stop: int) -> np.ndarray | list:
+        """Rows ``start:stop`` for JSON: an array view, or a list with None for absent integers."""
+        values = self.values[start:stop]
+        if self.valid is None:
+            return values
+        valid = self.valid[start:stop]
+        if valid.all():
+            return values
+        out = values.tolist()
+        for i in np.flatnonzero(~valid).tolist():
+            out[i] = None
+        return out
+
+
+def decode_array(values: Sequence[bytes | None], type_: str | None) -> Decoded:
+    """One column of many rows (cells in row order, None where absent) in one numpy pass."""
+    dtype = _NUMPY.get(type_ or "")
+    if dtype is None:
+        return Decoded(np.array(
+            [None if v is None else decode_value(v, type_) for v in values], dtype=object
+        ))
+    width = np.dtype(dtype).itemsize
+    present = np.fromiter((v is not None and len(v) == width for v in values), bool, len(values))
+    if present.all():
+        raw = b"".join(values)  # type: ignore[arg-type]
+    else:
+        zero = bytes(width)
+        raw = b"".join(v if ok else zero for v, ok in zip(values, present.tolist(), strict=True))  # type: ignore[misc]
+    array = np.frombuffer(raw, dtype=dtype).astype(np.dtype(dtype).newbyteorder("="))
+    if array.dtype.kind == "f":
+        array[~present] = np.nan
+        return Decoded(array)
+    return Decoded(array.astype(np.int64), None if present.all() else present)
+
+
+def absent(kind: str, n: int) -> Decoded:
+    """``n`` absent cells of a column of numpy kind ``kind`` (``f``, ``i`` or ``O``)."""
+    if kind == "f":
+        return Decoded(np.full(n, np.nan, dtype=np.float32))
+    if kind == "i":
+        return Decoded(np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool))
+    return Decoded(np.full(n, None, dtype=object))
+
+
+def concatenate(parts: Sequence[Decoded]) -> Decoded:
+    """Rows of several decoded columns, one after the other (numeric types widen as numpy's)."""
+    values = np.concatenate([p.values for p in parts])
+    if all(p.valid is None for p in parts):
+        return Decoded(values)
+    valid = np.concatenate([
+        np.ones(len(p.values), dtype=bool) if p.valid is None else p.valid for p in parts
+    ])
+    return Decoded(values, valid)

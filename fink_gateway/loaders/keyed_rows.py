@@ -11,7 +11,6 @@ requests (cutout cells are large; the cross-request cache is for index rows).
 from __future__ import annotations
 
 import asyncio
-import weakref
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -72,12 +71,6 @@ class KeyedRows:
         return results
 
 
-_LOADERS: weakref.WeakKeyDictionary[Reader, KeyedRows] = weakref.WeakKeyDictionary()
-
-
 def keyed_rows(reader: Reader) -> KeyedRows:
     """The loader of ``reader``'s request (created on first use, dropped with the reader)."""
-    loader = _LOADERS.get(reader)
-    if loader is None:
-        loader = _LOADERS[reader] = KeyedRows(reader)
-    return loader
+    return reader.loader("keyed_rows", lambda: KeyedRows(reader))

@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -30,6 +31,8 @@ from fink_gateway.loaders.decoding import Types, read_table_types
 from fink_gateway.store.counting import CountingStore
 from fink_gateway.store.interface import Store
 from fink_gateway.store.types import Column, Row, ScanRange
+
+L = TypeVar("L")
 
 CATALOG_TYPES: dict[tables.TableSpec, dict[Column, str]] = {
     spec: {c.column: c.type for c in columns}
@@ -82,11 +85,21 @@ class TypesCache:
 
 @dataclass(frozen=True, slots=True)
 class RowsKey:
-    """One prefix of one table, read with one column projection."""
+    """One prefix of one table, read with one column projection: every row (``ALL``), the
+    last row only (``LATEST``), or the keys only (``KEYS``, for counting)."""
 
     table: tables.TableSpec
     prefix: bytes
     columns: tuple[Column, ...]
+    mode: str = "all"
+
+    def range(self) -> ScanRange:
+        if self.mode == LATEST:
+            return ScanRange.prefix(self.prefix, reverse=True, limit=1)
+        return ScanRange.prefix(self.prefix, keys_only=self.mode == KEYS)
+
+
+ALL, LATEST, KEYS = "all", "latest", "keys"
 
 
 class Reader:
@@ -103,6 +116,15 @@ class Reader:
         self.rows_by_prefix: DataLoader[RowsKey, list[Row]] = DataLoader(
             load_fn=self._load_prefixes
         )
+        self._loaders: dict[str, object] = {}
+
+    def loader(self, name: str, make: Callable[[], L]) -> L:
+        """This request's loader called ``name`` (made by ``make`` on first use): how other
+        layers batch their own reads per request without process-wide registries."""
+        found = self._loaders.get(name)
+        if found is None:
+            found = self._loaders[name] = make()
+        return found  # type: ignore[return-value]
 
     @property
     def cache(self) -> ResultCache | None:
@@ -128,10 +150,12 @@ class Reader:
         return await self._types.get(self.store, self.table(spec), spec, version)
 
     async def rows_with_prefix(
-        self, spec: tables.TableSpec, prefix: bytes, columns: Sequence[Column]
+        self, spec: tables.TableSpec, prefix: bytes, columns: Sequence[Column], mode: str = ALL
     ) -> list[Row]:
-        """Every row of ``spec`` whose key starts with ``prefix`` (batched with other calls)."""
-        return await self.rows_by_prefix.load(RowsKey(spec, prefix, tuple(sorted(columns))))
+        """The rows of ``spec`` whose key starts with ``prefix`` (batched with other calls):
+        all of them, the last one (``mode=LATEST``) or their keys (``mode=KEYS``)."""
+        wanted = () if mode == KEYS else tuple(sorted(columns))
+        return await self.rows_by_prefix.load(RowsKey(spec, prefix, wanted, mode))
 
     async def scan(
         self, spec: tables.TableSpec, ranges: Sequence[ScanRange], columns: Sequence[Column] | None
@@ -155,7 +179,7 @@ class Reader:
 
         async def read(spec: tables.TableSpec, columns: tuple[Column, ...], where: list[int]
                        ) -> None:
-            ranges = [ScanRange.prefix(keys[i].prefix) for i in where]
+            ranges = [keys[i].range() for i in where]
             found = await self.scan(spec, ranges, list(columns) or None)
             for i, rows in zip(where, found, strict=True):
                 results[i] = rows
@@ -169,4 +193,5 @@ class Reader:
 
     def _cache_key(self, version: str, key: RowsKey) -> str:
         columns = hashlib.blake2b(b",".join(key.columns), digest_size=8).hexdigest()
-        return f"{self.prefix}|{version}|{key.table.suffix}|{key.prefix.hex()}|{columns}"
+        return (f"{self.prefix}|{version}|{key.table.suffix}|{key.prefix.hex()}|{columns}"
+                f"|{key.mode}")

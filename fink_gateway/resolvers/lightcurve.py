@@ -1,139 +1,309 @@
-"""An object's light curve, columnar: valid alerts plus, on request, Fink's upper limits and
-bad-quality points (FINK-REFERENCE §6), oldest first.
+"""Light curves of many objects at once, columnar: valid alerts plus, on request, Fink's upper
+limits and bad-quality points (FINK-REFERENCE §6), oldest first.
 
 Tags are Fink's: ``valid`` (main table), ``upperlim`` (``upper`` table) and ``badquality``
-(``uppervalid`` table; dropped where a valid alert has exactly the same JD, as Fink does).
+(``uppervalid`` table; dropped where a valid alert of the object has exactly the same JD, as
+Fink does). Every object of a batch is assembled in one vectorised pass over the concatenated
+rows of the three tables: one decode per column, one sort by (object, JD), then each object's
+light curve is a slice of the batch's arrays, handed to JSON as it is.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
+from functools import cached_property, partial
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+from strawberry.dataloader import DataLoader
 
 from fink_gateway.layout import tables
 from fink_gateway.layout.columns import UPPER_COLUMNS, UPPERVALID_COLUMNS
-from fink_gateway.loaders.decoding import Types, decode_columns, qualifier
+from fink_gateway.loaders.decoding import (
+    Decoded,
+    Types,
+    absent,
+    concatenate,
+    decode_array,
+    qualifier,
+)
 from fink_gateway.loaders.reader import Reader
-from fink_gateway.resolvers.objects import ObjectData
-from fink_gateway.science.photometry import colour_block, dc_magnitude, is_source_behind
-from fink_gateway.store.types import Column
+from fink_gateway.science.photometry import band_of, colour_block, dc_magnitude, is_source_behind
+from fink_gateway.store.types import Column, Row
+
+if TYPE_CHECKING:
+    from fink_gateway.resolvers.objects import ObjectData
 
 VALID, UPPERLIM, BADQUALITY = "valid", "upperlim", "badquality"
-_INTEGER_TYPES = frozenset({"integer", "long", "short"})
+TAGS = np.array([VALID, UPPERLIM, BADQUALITY], dtype=object)
+_UPPER = tuple(c.column for c in UPPER_COLUMNS)
+_UPPERVALID = tuple(c.column for c in UPPERVALID_COLUMNS)
+_OBJECT_ID = b"i:objectId"
 
 
-def _frame(values: dict[str, np.ndarray | list], types: Types, columns: Sequence[Column]
-           ) -> pd.DataFrame:
-    """Decoded columns as a frame; integer columns as pandas' nullable ``Int64``, so that
-    they stay exact next to points that lack them (numpy would widen them to float64, and a
-    19-digit candid would lose its last digits)."""
-    frame = pd.DataFrame(values)
-    for column in columns:
-        name = qualifier(column)
-        if types.get(column) in _INTEGER_TYPES and name in frame:
-            frame[name] = pd.array(values[name], dtype="Int64")
-    return frame
+@dataclass(frozen=True)
+class LightCurveArgs:
+    """What a ``lightcurve`` field asks for: limits or not, and which filter ids (None: all)."""
+
+    with_upper_limits: bool = False
+    fids: frozenset[int] | None = None
+
+
+@dataclass
+class LightCurveBatch:
+    """The points of several objects sorted by (object, JD): object ``i`` owns the rows
+    ``offsets[i]:offsets[i + 1]`` of every column (named by qualifier, plus ``tag``)."""
+
+    columns: dict[str, Decoded]
+    offsets: np.ndarray
+    source_behind: np.ndarray
+    n_points: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.n_points = int(self.offsets[-1])
+
+    def floats(self, name: str) -> np.ndarray:
+        """A column as float64 (NaN where absent or never read)."""
+        column = self.columns.get(name)
+        if column is None:
+            return np.full(self.n_points, np.nan)
+        values = column.values.astype(np.float64)
+        if column.valid is not None:
+            values[~column.valid] = np.nan
+        return values
+
+    @cached_property
+    def dc(self) -> tuple[np.ndarray, np.ndarray]:
+        """DC magnitude and its sigma of every point (NaN where not computable), mag."""
+        isdiffpos = self.columns.get("isdiffpos")
+        flags = np.full(self.n_points, "", dtype=object) if isdiffpos is None else np.where(
+            isdiffpos.values == None, "", isdiffpos.values  # noqa: E711 (elementwise)
+        )
+        return dc_magnitude(self.floats("magpsf"), self.floats("sigmapsf"),
+                            self.floats("magnr"), self.floats("sigmagnr"), flags)
+
+    @cached_property
+    def bands(self) -> np.ndarray:
+        """Filter name of every point (None where the filter id is unknown)."""
+        return np.array(band_of(self.floats("fid")), dtype=object)
 
 
 @dataclass
 class LightCurveData:
-    """Points of one object sorted by JD, as a DataFrame named by column qualifiers."""
+    """One object's light curve: a slice of a :class:`LightCurveBatch`."""
 
-    frame: pd.DataFrame
-    source_behind: bool
+    batch: LightCurveBatch
+    index: int
+
+    @property
+    def start(self) -> int:
+        return int(self.batch.offsets[self.index])
+
+    @property
+    def stop(self) -> int:
+        return int(self.batch.offsets[self.index + 1])
+
+    @property
+    def length(self) -> int:
+        return self.stop - self.start
+
+    @property
+    def source_behind(self) -> bool:
+        return bool(self.batch.source_behind[self.index])
 
     def column(self, name: str) -> np.ndarray | list:
-        if name not in self.frame:
-            return [None] * len(self.frame)
-        values = self.frame[name]
-        if isinstance(values.dtype, pd.Int64Dtype):
-            return [None if v is pd.NA else v for v in values.tolist()]
-        if values.dtype == object:
-            return [None if v is None or (isinstance(v, float) and np.isnan(v)) else v
-                    for v in values.tolist()]
-        return values.to_numpy()
+        """The points' values of one column (an array view, or a list with None)."""
+        column = self.batch.columns.get(name)
+        if column is None:
+            return [None] * self.length
+        return column.series(self.start, self.stop)
 
-    @cached_property
+    def floats(self, name: str) -> np.ndarray:
+        return self.batch.floats(name)[self.start:self.stop]
+
+    @property
+    def bands(self) -> np.ndarray:
+        return self.batch.bands[self.start:self.stop]
+
+    @property
     def dc(self) -> tuple[np.ndarray, np.ndarray]:
-        """DC magnitude and its sigma (NaN where not computable), mag."""
-        f = self.frame
-
-        def floats(name: str) -> np.ndarray:
-            if name not in f:
-                return np.full(len(f), np.nan)
-            return f[name].to_numpy(dtype=np.float64, na_value=np.nan)
-
-        isdiffpos = np.array(
-            [v if isinstance(v, str) else "" for v in f.get("isdiffpos", [None] * len(f))],
-            dtype=object,
-        )
-        return dc_magnitude(
-            floats("magpsf"), floats("sigmapsf"), floats("magnr"), floats("sigmagnr"), isdiffpos
-        )
+        mag, sigma = self.batch.dc
+        return mag[self.start:self.stop], sigma[self.start:self.stop]
 
     @cached_property
     def colour(self):  # type: ignore[no-untyped-def]
-        f = self.frame
-        valid = (f["tag"] == VALID).to_numpy()
+        """(valid-point mask, colour block of the valid points) (FINK-REFERENCE §8)."""
+        valid = self.batch.columns["tag"].values[self.start:self.stop] == VALID
+        block = colour_block(self.floats("jd")[valid], self.floats("magpsf")[valid],
+                             self.floats("sigmapsf")[valid], self.floats("fid")[valid])
+        return valid, block
 
-        def floats(name: str) -> np.ndarray:
-            return f[name].to_numpy(dtype=np.float64, na_value=np.nan)[valid]
 
-        return valid, colour_block(floats("jd"), floats("magpsf"), floats("sigmapsf"),
-                                   floats("fid"))
+@dataclass(frozen=True)
+class _Source:
+    """Decoded rows of one table for every object: object index and position of each row."""
+
+    owner: np.ndarray
+    columns: dict[str, Decoded]
+
+    def __len__(self) -> int:
+        return len(self.owner)
+
+
+def _decode(rows_per_object: Sequence[Sequence[Row]], types: Types,
+            columns: Sequence[Column]) -> _Source:
+    counts = [len(rows) for rows in rows_per_object]
+    owner = np.repeat(np.arange(len(counts)), counts)
+    rows = [row for rows in rows_per_object for row in rows]
+    decoded = {
+        qualifier(c): decode_array([cells.get(c) for _, cells in rows], types.get(c))
+        for c in columns if c != _OBJECT_ID
+    }
+    return _Source(owner, decoded)
+
+
+def _key_jd(rows_per_object: Sequence[Sequence[Row]]) -> np.ndarray:
+    """JD of every main-table row, from its key ``objectId_jd``."""
+    return np.array(
+        [float(key.rsplit(b"_", 1)[1]) for rows in rows_per_object for key, _ in rows],
+        dtype=np.float64,
+    )
+
+
+def _seen(owner: np.ndarray, jd: np.ndarray, valid_owner: np.ndarray,
+          valid_jd: np.ndarray) -> np.ndarray:
+    """Whether each (owner, jd) pair is also a valid alert's (owner, jd)."""
+    pairs = np.dtype([("o", np.int64), ("jd", np.float64)])
+
+    def packed(o: np.ndarray, j: np.ndarray) -> np.ndarray:
+        out = np.empty(len(o), dtype=pairs)
+        out["o"], out["jd"] = o, j
+        return out.view(np.void(16))  # type: ignore[arg-type]
+
+    return np.isin(packed(owner, jd), packed(valid_owner, valid_jd))
+
+
+def assemble(
+    main_rows: Sequence[Sequence[Row]],
+    main_types: Types,
+    main_columns: Sequence[Column],
+    args: LightCurveArgs,
+    history: tuple[Sequence[Sequence[Row]], Types, Sequence[Sequence[Row]], Types] | None,
+) -> LightCurveBatch:
+    """Light curves of several objects from their rows (``history``: upper-limit rows and
+    types, bad-quality rows and types, per object, when limits are asked for)."""
+    n = len(main_rows)
+    valid = _decode(main_rows, main_types, main_columns)
+    valid.columns["jd"] = Decoded(_key_jd(main_rows))
+    sources = [valid]
+    if history is not None:
+        upper_rows, upper_types, bad_rows, bad_types = history
+        upper = _decode(upper_rows, upper_types, _UPPER)
+        bad = _decode(bad_rows, bad_types, _UPPERVALID)
+        if len(bad):
+            keep = ~_seen(bad.owner, bad.columns["jd"].values, valid.owner,
+                          valid.columns["jd"].values)
+            bad = _Source(bad.owner[keep], {k: v.take(keep) for k, v in bad.columns.items()})
+        sources += [upper, bad]
+    columns = _merge(sources)
+    owner = np.concatenate([s.owner for s in sources])
+    keep = None
+    if args.fids is not None:
+        fid = columns["fid"]
+        keep = np.isin(fid.values, list(args.fids))
+        if fid.valid is not None:
+            keep &= fid.valid
+    jd = columns["jd"].values.astype(np.float64)
+    order = np.lexsort((np.arange(len(owner)), jd, owner))
+    if keep is not None:
+        order = order[keep[order]]
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner[order], minlength=n), out=offsets[1:])
+    return LightCurveBatch(
+        {name: column.take(order) for name, column in columns.items()},
+        offsets,
+        _source_behind(valid, n),
+    )
+
+
+def _merge(sources: Sequence[_Source]) -> dict[str, Decoded]:
+    """Every column of every source over all their rows (absent cells where a source lacks
+    it), plus each point's ``tag``."""
+    names = list(dict.fromkeys(name for s in sources for name in s.columns))
+    merged = {}
+    for name in names:
+        kind = next(s.columns[name].values.dtype.kind for s in sources if name in s.columns)
+        merged[name] = concatenate([
+            s.columns[name] if name in s.columns else absent(kind, len(s)) for s in sources
+        ])
+    tags = np.concatenate([np.full(len(s), i, dtype=np.int8) for i, s in enumerate(sources)])
+    merged["tag"] = Decoded(TAGS[tags])
+    return merged
+
+
+def _source_behind(valid: _Source, n: int) -> np.ndarray:
+    """Per object: a source sits behind it (distnr of its latest alert, when read)."""
+    behind = np.zeros(n, dtype=bool)
+    distnr = valid.columns.get("distnr")
+    if distnr is None or not len(valid):
+        return behind
+    last = np.flatnonzero(np.r_[valid.owner[1:] != valid.owner[:-1], True])
+    behind[valid.owner[last]] = is_source_behind(distnr.values[last].astype(np.float64))
+    return behind
 
 
 async def load_history(
-    reader: Reader, objects: Sequence[ObjectData]
-) -> list[tuple[list, list]]:
-    """(upper rows, uppervalid rows) of each object, in two store calls in all."""
-    upper_cols = [c.column for c in UPPER_COLUMNS]
-    bad_cols = [c.column for c in UPPERVALID_COLUMNS]
-
-    async def one(obj: ObjectData) -> tuple[list, list]:
-        prefix = f"{obj.object_id}_".encode()
-        upper, bad = await asyncio.gather(
-            reader.rows_with_prefix(tables.UPPER, prefix, upper_cols),
-            reader.rows_with_prefix(tables.UPPERVALID, prefix, bad_cols),
-        )
-        return upper, bad
-
-    return list(await asyncio.gather(*(one(o) for o in objects)))
+    reader: Reader, object_ids: Sequence[str]
+) -> tuple[list[list[Row]], Types, list[list[Row]], Types]:
+    """Upper-limit and bad-quality rows of each object (one store call per table in all)."""
+    prefixes = [f"{oid}_".encode() for oid in object_ids]
+    upper, bad, upper_types, bad_types = await asyncio.gather(
+        asyncio.gather(*(reader.rows_with_prefix(tables.UPPER, p, _UPPER) for p in prefixes)),
+        asyncio.gather(
+            *(reader.rows_with_prefix(tables.UPPERVALID, p, _UPPERVALID) for p in prefixes)
+        ),
+        reader.types(tables.UPPER),
+        reader.types(tables.UPPERVALID),
+    )
+    return list(upper), upper_types, list(bad), bad_types
 
 
-async def build_lightcurve(
-    reader: Reader, obj: ObjectData, with_upper_limits: bool, fids: set[int] | None
-) -> LightCurveData:
-    """The object's points (valid, then limits), filtered by filter id, sorted by JD."""
-    valid = _frame(obj.table, obj.types, obj.columns)
-    valid["jd"] = obj.jd
-    valid["tag"] = VALID
-    frames = [valid]
-    if with_upper_limits:
-        ((upper_rows, bad_rows),) = await load_history(reader, [obj])
-        upper_types = await reader.types(tables.UPPER)
-        bad_types = await reader.types(tables.UPPERVALID)
-        upper_cols = [c.column for c in UPPER_COLUMNS]
-        upper = _frame(decode_columns(upper_rows, upper_types, upper_cols), upper_types, upper_cols)
-        upper["tag"] = UPPERLIM
-        bad_cols = [c.column for c in UPPERVALID_COLUMNS]
-        bad = _frame(decode_columns(bad_rows, bad_types, bad_cols), bad_types, bad_cols)
-        bad["tag"] = BADQUALITY
-        if len(bad):
-            bad = bad[~bad["jd"].isin(set(obj.jd.tolist()))]
-        frames += [f.drop(columns=["objectId"], errors="ignore") for f in (upper, bad) if len(f)]
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else valid
-    if fids is not None and "fid" in frame:
-        frame = frame[frame["fid"].isin(fids)]
-    frame = frame.sort_values("jd", kind="stable").reset_index(drop=True)
-    distnr = obj.table.get("distnr")
-    behind = False
-    if distnr is not None and len(distnr):
-        latest = np.asarray(distnr, dtype=np.float64)[-1:]
-        behind = bool(is_source_behind(latest)[0])
-    return LightCurveData(frame, behind)
+@dataclass(eq=False)
+class _Asked:
+    """One object's light curve asked for (a DataLoader key, by identity)."""
+
+    obj: ObjectData
+    args: LightCurveArgs
+
+
+async def light_curves(
+    reader: Reader, objects: Sequence[ObjectData], args: LightCurveArgs
+) -> list[LightCurveData]:
+    """The light curves of these objects, assembled together with every other light curve
+    asked for in the same tick of the request (aliases, nested objects)."""
+    loader: DataLoader[_Asked, LightCurveData] = reader.loader(
+        "light_curves", lambda: DataLoader(load_fn=partial(_assemble_asked, reader), cache=False)
+    )
+    return list(await loader.load_many([_Asked(o, args) for o in objects]))
+
+
+async def _assemble_asked(reader: Reader, asked: list[_Asked]) -> list[LightCurveData]:
+    groups: dict[tuple[LightCurveArgs, tuple[Column, ...]], list[int]] = defaultdict(list)
+    for i, a in enumerate(asked):
+        groups[(a.args, a.obj.columns)].append(i)
+    out: list[LightCurveData | None] = [None] * len(asked)
+
+    async def one(args: LightCurveArgs, columns: tuple[Column, ...], where: list[int]) -> None:
+        objects = [asked[i].obj for i in where]
+        history = None
+        if args.with_upper_limits:
+            history = await load_history(reader, [o.object_id for o in objects])
+        batch = assemble([o.rows for o in objects], objects[0].types, columns, args, history)
+        for k, i in enumerate(where):
+            out[i] = LightCurveData(batch, k)
+
+    await asyncio.gather(*(one(a, c, w) for (a, c), w in groups.items()))
+    return out  # type: ignore[return-value]

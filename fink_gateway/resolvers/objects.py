@@ -8,7 +8,7 @@ summary fields are all computed from that one read.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -16,24 +16,37 @@ import numpy as np
 import pandas as pd
 
 from fink_gateway.layout import tables
-from fink_gateway.loaders.decoding import Types, decode_columns, decode_record, qualifier
-from fink_gateway.loaders.reader import Reader
+from fink_gateway.loaders.decoding import Types, decode_columns, decode_record
+from fink_gateway.loaders.reader import ALL, KEYS, LATEST, Reader
 from fink_gateway.resolvers.columns import CLASSIFICATION_COLUMNS
+from fink_gateway.resolvers.lightcurve import LightCurveArgs, LightCurveData, light_curves
+from fink_gateway.resolvers.object_plan import ObjectPlan
 from fink_gateway.science.classification import CLASSIFICATION_INPUTS, classify, is_simbad_label
 from fink_gateway.store.types import Column, Row
 
 JD = b"i:jd"
 
 
-@dataclass
+@dataclass(eq=False)
 class ObjectData:
-    """The rows of one object (oldest first) and their column types."""
+    """The rows of one object (oldest first) and their column types.
+
+    A plan that needs only the latest alert reads that row alone: ``rows`` then holds one
+    row and ``counted`` the number of alerts (when asked for). ``light_curves`` holds the
+    light curves assembled with the object, by their arguments.
+    """
 
     object_id: str
     rows: list[Row]
     types: Types
     columns: tuple[Column, ...]
+    counted: int | None = None
+    light_curves: dict[LightCurveArgs, LightCurveData] = field(default_factory=dict)
     _labels: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def n_alerts(self) -> int:
+        return len(self.rows) if self.counted is None else self.counted
 
     @cached_property
     def jd(self) -> np.ndarray:
@@ -67,22 +80,37 @@ class ObjectData:
 
 
 async def load_objects(
-    reader: Reader, object_ids: Sequence[str], columns: set[Column]
+    reader: Reader, object_ids: Sequence[str], plan: ObjectPlan | set[Column]
 ) -> list[ObjectData | None]:
-    """The objects, in order; None for ids without any alert. One store call in all."""
-    wanted = tuple(sorted(columns | {JD}))
+    """The objects, in order; None for ids without any alert. One store call per table in
+    all (batched with every other load of the same tick), light curves of the plan included."""
+    if not isinstance(plan, ObjectPlan):
+        plan = ObjectPlan(frozenset(plan))
+    wanted = tuple(sorted(plan.columns | {JD}))
+    mode = LATEST if plan.latest_only else ALL
     types = await reader.types(tables.MAIN)
-    rows = await asyncio.gather(
-        *(reader.rows_with_prefix(tables.MAIN, f"{oid}_".encode(), wanted) for oid in object_ids)
-    )
-    return [
+
+    def read(oid: str, mode: str) -> Awaitable[list[Row]]:
+        return reader.rows_with_prefix(tables.MAIN, f"{oid}_".encode(), wanted, mode)
+
+    rows = await asyncio.gather(*(read(oid, mode) for oid in object_ids))
+    found = [
         ObjectData(oid, r, types, wanted) if r else None
         for oid, r in zip(object_ids, rows, strict=True)
     ]
-
-
-def column_names(columns: Sequence[Column]) -> list[str]:
-    return [qualifier(c) for c in columns]
+    present = [o for o in found if o is not None]
+    if plan.latest_only and plan.count and present:
+        keys = await asyncio.gather(*(read(o.object_id, KEYS) for o in present))
+        for obj, counted in zip(present, keys, strict=True):
+            obj.counted = len(counted)
+    if present and plan.light_curves:
+        assembled = await asyncio.gather(
+            *(light_curves(reader, present, args) for args in plan.light_curves)
+        )
+        for args, curves in zip(plan.light_curves, assembled, strict=True):
+            for obj, curve in zip(present, curves, strict=True):
+                obj.light_curves[args] = curve
+    return found
 
 
 @dataclass

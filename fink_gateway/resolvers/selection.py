@@ -48,6 +48,11 @@ def object_selection(info_fields: Iterable[SelectedField]) -> set[str]:
     return names
 
 
+def object_children(info_fields: Iterable[SelectedField]) -> list[SelectedField]:
+    """The fields selected directly below these fields (through fragments)."""
+    return [child for field in info_fields for child in _children(field.selections)]
+
+
 def _children(selections: Iterable[Selection]) -> list[SelectedField]:
     out: list[SelectedField] = []
     stack = list(selections)

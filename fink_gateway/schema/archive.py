@@ -20,6 +20,7 @@ from fink_gateway.resolvers import skymap as gw
 from fink_gateway.resolvers import statistics as stats
 from fink_gateway.resolvers import tracklets as trk
 from fink_gateway.resolvers.columns import columns_for_fields
+from fink_gateway.resolvers.object_plan import object_plan
 from fink_gateway.resolvers.objects import load_objects
 from fink_gateway.resolvers.records import AlertRecord
 from fink_gateway.resolvers.selection import field_selection
@@ -199,8 +200,8 @@ class SkymapMatch:
 
     @strawberry.field(description="The object with all its alerts (one batched scan).")
     async def object(self, info: strawberry.Info) -> Object | None:
-        columns = columns_for_fields(field_selection(info.selected_fields))
-        (data,) = await load_objects(info.context.reader, [self.object_id], columns)
+        plan = object_plan(info.selected_fields)
+        (data,) = await load_objects(info.context.reader, [self.object_id], plan)
         return None if data is None else Object(_data=data, object_id=self.object_id)
 
 

@@ -9,8 +9,6 @@ from fink_gateway.resolvers.lightcurve import LightCurveData
 from fink_gateway.resolvers.times import MJD_OFFSET
 from fink_gateway.schema.scalars import FloatSeries, IntSeries, StringSeries
 
-_BANDS = {1: "g", 2: "r", 3: "i"}
-
 
 @strawberry.type(
     description="g − r colour and magnitude rates of the valid points (FINK-REFERENCE §8): "
@@ -61,7 +59,7 @@ class LightCurve:
 
     @strawberry.field(description="Number of points.")
     def length(self) -> int:
-        return len(self._data.frame)
+        return self._data.length
 
     @strawberry.field(description="Julian Date of each point (exposure start, UTC), JD.")
     def jd(self) -> FloatSeries:
@@ -69,7 +67,7 @@ class LightCurve:
 
     @strawberry.field(description="Modified Julian Date of each point, days.")
     def mjd(self) -> FloatSeries:
-        return np.asarray(self._data.column("jd"), dtype=np.float64) - MJD_OFFSET
+        return self._data.floats("jd") - MJD_OFFSET
 
     @strawberry.field(description="PSF-fit difference magnitude (i:magpsf), mag; null for limits.")
     def magpsf(self) -> FloatSeries:
@@ -89,10 +87,7 @@ class LightCurve:
 
     @strawberry.field(description="Filter name: g, r or i.")
     def band(self) -> StringSeries:
-        return [
-            _BANDS.get(int(f)) if f == f and f is not None else None
-            for f in np.asarray(self._data.column("fid"), dtype=np.float64).tolist()
-        ]
+        return self._data.bands
 
     @strawberry.field(description="'t'/'1': positive subtraction, 'f'/'0': negative (i:isdiffpos).")
     def isdiffpos(self) -> StringSeries:

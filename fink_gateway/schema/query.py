@@ -9,9 +9,9 @@ import strawberry
 from fink_gateway import __version__
 from fink_gateway.layout.column_docs import column_doc
 from fink_gateway.resolvers import args
-from fink_gateway.resolvers.columns import FIELD_OF_COLUMN, columns_for_fields
+from fink_gateway.resolvers.columns import FIELD_OF_COLUMN
+from fink_gateway.resolvers.object_plan import object_plan
 from fink_gateway.resolvers.objects import load_objects
-from fink_gateway.resolvers.selection import object_selection
 from fink_gateway.schema import search
 from fink_gateway.schema.arguments import After, First, SinceOrFinkStart, UntilOrNow
 from fink_gateway.schema.catalog import ClassInfo, Column
@@ -20,10 +20,6 @@ from fink_gateway.schema.object import Object
 from fink_gateway.schema.pagination import AlertConnection
 from fink_gateway.schema.scalars import Angle
 from fink_gateway.schema.search import ConeMatchConnection
-
-
-def _wanted_columns(info: strawberry.Info) -> set[bytes]:
-    return columns_for_fields(object_selection(info.selected_fields))
 
 
 @strawberry.type(description="Entry points of the Fink alert gateway.")
@@ -35,7 +31,7 @@ class Query:
     @strawberry.field(description="One ZTF object by id; null when it has no alert.")
     async def object(self, info: strawberry.Info, object_id: str) -> Object | None:
         oid = args.object_id(object_id)
-        (data,) = await load_objects(info.context.reader, [oid], _wanted_columns(info))
+        (data,) = await load_objects(info.context.reader, [oid], object_plan(info.selected_fields))
         return None if data is None else Object(_data=data, object_id=oid)
 
     @strawberry.field(
@@ -45,7 +41,7 @@ class Query:
     async def objects(self, info: strawberry.Info, object_ids: list[str]) -> list[Object | None]:
         cap = info.context.settings.limits.max_object_ids
         ids = args.object_ids(object_ids, cap)
-        loaded = await load_objects(info.context.reader, ids, _wanted_columns(info))
+        loaded = await load_objects(info.context.reader, ids, object_plan(info.selected_fields))
         by_id = {oid: d for oid, d in zip(ids, loaded, strict=True)}
         return [
             None if by_id[oid] is None else Object(_data=by_id[oid], object_id=oid)

@@ -12,8 +12,9 @@ from fink_gateway.resolvers import args
 from fink_gateway.resolvers import classes as class_search
 from fink_gateway.resolvers import conesearch as cone
 from fink_gateway.resolvers.columns import columns_for_fields
+from fink_gateway.resolvers.object_plan import object_plan
 from fink_gateway.resolvers.objects import load_objects
-from fink_gateway.resolvers.selection import field_selection, object_selection
+from fink_gateway.resolvers.selection import field_selection
 from fink_gateway.schema.alert import Alert, alert_from_record
 from fink_gateway.schema.catalog import ClassInfo
 from fink_gateway.schema.enums import ClassificationSource, Trend
@@ -57,8 +58,8 @@ class ConeMatchConnection:
 
 
 async def _object(info: strawberry.Info, object_id: str) -> Object:
-    columns = columns_for_fields(object_selection(info.selected_fields))
-    (data,) = await load_objects(info.context.reader, [object_id], columns)
+    plan = object_plan(info.selected_fields)
+    (data,) = await load_objects(info.context.reader, [object_id], plan)
     if data is None:
         raise NotFound(
             f"{object_id} is in the cone-search index but has no alert", object_id=object_id

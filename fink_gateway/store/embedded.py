@@ -301,16 +301,18 @@ def _scan_range(
     """The rows of one range, in key order (descending when reversed), up to its limit."""
     if (r.limit is not None and r.limit <= 0) or (r.stop is not None and r.stop <= r.start):
         return []
-    sql = f"SELECT key, cells FROM {table_sql} WHERE key >= ?"
+    sql = f"SELECT key{'' if r.keys_only else ', cells'} FROM {table_sql} WHERE key >= ?"
     params: list[object] = [r.start]
     if r.stop is not None:
         sql += " AND key < ?"
         params.append(r.stop)
     sql += " ORDER BY key DESC" if r.reverse else " ORDER BY key"
-    if every_column:
+    if r.keys_only or every_column:
         if r.limit is not None:
             sql += " LIMIT ?"
             params.append(r.limit)
+        if r.keys_only:
+            return [(key, {}) for (key,) in connection.execute(sql, params)]
         return [(key, decode(blob)) for key, blob in connection.execute(sql, params)]
     rows: list[Row] = []
     for key, blob in connection.execute(sql, params):

@@ -28,18 +28,23 @@ class ScanRange:
 
     ``start`` is inclusive, ``stop`` exclusive (None: to the end of the table), whatever the
     direction; ``reverse`` returns the rows from the largest key down. ``limit`` caps the
-    number of rows returned by this range (None: no cap).
+    number of rows returned by this range (None: no cap). ``keys_only`` returns the keys
+    with empty cells (counting rows without moving or decoding their cells).
     """
 
     start: bytes = b""
     stop: bytes | None = None
     reverse: bool = False
     limit: int | None = None
+    keys_only: bool = False
 
     @classmethod
-    def prefix(cls, prefix: bytes, *, reverse: bool = False, limit: int | None = None) -> ScanRange:
+    def prefix(
+        cls, prefix: bytes, *, reverse: bool = False, limit: int | None = None,
+        keys_only: bool = False,
+    ) -> ScanRange:  # fmt: skip
         """Every key that starts with ``prefix``."""
-        return cls(prefix, next_prefix(prefix), reverse, limit)
+        return cls(prefix, next_prefix(prefix), reverse, limit, keys_only)
 
     @classmethod
     def closed(
