@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -83,6 +83,10 @@ class TypesCache:
         self._types[key] = done.result()
 
 
+ALL, LATEST, KEYS = "all", "latest", "keys"
+"""Modes of a prefix read: every row, the last row only, the keys only."""
+
+
 @dataclass(frozen=True, slots=True)
 class RowsKey:
     """One prefix of one table, read with one column projection: every row (``ALL``), the
@@ -91,15 +95,13 @@ class RowsKey:
     table: tables.TableSpec
     prefix: bytes
     columns: tuple[Column, ...]
-    mode: str = "all"
+    mode: str = ALL
 
     def range(self) -> ScanRange:
         if self.mode == LATEST:
             return ScanRange.prefix(self.prefix, reverse=True, limit=1)
         return ScanRange.prefix(self.prefix, keys_only=self.mode == KEYS)
 
-
-ALL, LATEST, KEYS = "all", "latest", "keys"
 
 
 class Reader:
@@ -149,13 +151,15 @@ class Reader:
         version = await self.data_version()
         return await self._types.get(self.store, self.table(spec), spec, version)
 
-    async def rows_with_prefix(
+    def rows_with_prefix(
         self, spec: tables.TableSpec, prefix: bytes, columns: Sequence[Column], mode: str = ALL
-    ) -> list[Row]:
+    ) -> Awaitable[list[Row]]:
         """The rows of ``spec`` whose key starts with ``prefix`` (batched with other calls):
-        all of them, the last one (``mode=LATEST``) or their keys (``mode=KEYS``)."""
+        all of them, the last one (``mode=LATEST``) or their keys (``mode=KEYS``).
+
+        A future, not a coroutine: gathering many costs no task each."""
         wanted = () if mode == KEYS else tuple(sorted(columns))
-        return await self.rows_by_prefix.load(RowsKey(spec, prefix, wanted, mode))
+        return self.rows_by_prefix.load(RowsKey(spec, prefix, wanted, mode))
 
     async def scan(
         self, spec: tables.TableSpec, ranges: Sequence[ScanRange], columns: Sequence[Column] | None

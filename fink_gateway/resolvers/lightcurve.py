@@ -39,9 +39,9 @@ if TYPE_CHECKING:
 
 VALID, UPPERLIM, BADQUALITY = "valid", "upperlim", "badquality"
 TAGS = np.array([VALID, UPPERLIM, BADQUALITY], dtype=object)
-_UPPER = tuple(c.column for c in UPPER_COLUMNS)
-_UPPERVALID = tuple(c.column for c in UPPERVALID_COLUMNS)
 _OBJECT_ID = b"i:objectId"
+_UPPER = tuple(c.column for c in UPPER_COLUMNS if c.column != _OBJECT_ID)
+_UPPERVALID = tuple(c.column for c in UPPERVALID_COLUMNS if c.column != _OBJECT_ID)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from fink_gateway.schema.extensions.document_limits import DocumentLimitSettings
 from fink_gateway.schema.extensions.error_codes import ErrorCodes
 from fink_gateway.schema.extensions.parser_cache import ParserCache
 from fink_gateway.schema.extensions.telemetry import Telemetry
-from fink_gateway.schema.extensions.timeout import Timeout
+from fink_gateway.schema.extensions.timeout import Timeout, bound_waiting_resolvers
 from fink_gateway.schema.query import Query
 from fink_gateway.schema.scalars import SCALAR_MAP
 from fink_gateway.schema.sso import SolarSystemQuery
@@ -81,8 +81,10 @@ def build_schema(
                 f"tracing needs OpenTelemetry ({exc}): pip install 'fink-gateway[tracing]'"
             ) from exc
         extensions.append(lambda: OpenTelemetryExtension(tracer_provider=tracer_provider))
-    return GatewaySchema(
+    schema = GatewaySchema(
         query=root,
         extensions=extensions,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
     )
+    bound_waiting_resolvers(schema._schema)
+    return schema

@@ -17,6 +17,7 @@ from fink_gateway.schema.arguments import Since, Until
 from fink_gateway.schema.classification import Classification, classification_of
 from fink_gateway.schema.cutout import OBJECT_CUTOUTS_DESCRIPTION, object_cutouts
 from fink_gateway.schema.enums import FID_OF_BAND, Band
+from fink_gateway.schema.extensions.timeout import may_wait
 from fink_gateway.schema.lightcurve import LightCurve
 from fink_gateway.schema.pagination import AlertConnection, alert_connection
 from fink_gateway.schema.period import PeriodFit, PeriodMethod
@@ -157,6 +158,7 @@ class Object:
     cutouts = strawberry.field(resolver=object_cutouts, description=OBJECT_CUTOUTS_DESCRIPTION)
 
     @strawberry.field(description="The light curve as columns, oldest point first.")
+    @may_wait
     def lightcurve(
         self,
         info: strawberry.Info,

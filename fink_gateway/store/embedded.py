@@ -261,8 +261,10 @@ class EmbeddedStore:
         decode = self._layouts.decode
         if projection is None:
             return decode
-        wanted = None if projection.families else set(projection.exact)
-        return lambda blob: projection.apply(decode(blob, wanted))
+        if not projection.families:  # the registry already keeps only the wanted cells
+            exact = projection.exact
+            return lambda blob: decode(blob, exact)
+        return lambda blob: projection.apply(decode(blob))
 
     async def _call(
         self,

@@ -73,13 +73,13 @@ class LayoutRegistry:
             layout = self._by_id[layout_id] = Layout.from_bytes(row[0])
         return layout
 
-    def decode(self, blob: bytes, wanted: set[bytes] | None = None) -> Cells:
+    def decode(self, blob: bytes, wanted: frozenset[bytes] | None = None) -> Cells:
         """The cells of a stored row, packed or msgpack (``wanted``: only these columns)."""
         if is_packed(blob):
             layout_id = layout_id_of(blob)
             if wanted is None:
                 return unpack_row(blob, self.get(layout_id))
-            key = (layout_id, frozenset(wanted))
+            key = (layout_id, wanted)
             projector = self._projectors.get(key)
             if projector is None:
                 projector = self._projectors[key] = Projector.plan(self.get(layout_id), wanted)
