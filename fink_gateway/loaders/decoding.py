@@ -14,6 +14,7 @@ import numpy as np
 
 from fink_gateway.layout.cells import decode_value
 from fink_gateway.layout.tables import SCHEMA_ROW_PREFIX
+from fink_gateway.store.cell_block import CellColumn
 from fink_gateway.store.interface import Store
 from fink_gateway.store.types import Column, Row, ScanRange
 
@@ -152,3 +153,22 @@ def concatenate(parts: Sequence[Decoded]) -> Decoded:
         np.ones(len(p.values), dtype=bool) if p.valid is None else p.valid for p in parts
     ])
     return Decoded(values, valid)
+
+
+def decode_cells(column: CellColumn, type_: str | None) -> Decoded:
+    """A column of raw cells decoded at once: a byte matrix of the type's width becomes an
+    array with one numpy view (no per-cell work); anything else goes cell by cell."""
+    dtype = _NUMPY.get(type_ or "")
+    fixed = column.fixed
+    if dtype is None or fixed is None or fixed.shape[1] != np.dtype(dtype).itemsize:
+        if fixed is not None and not column.present.any():
+            return decode_array([None] * len(column), type_)
+        return decode_array(column.as_list(), type_)
+    raw = np.ascontiguousarray(fixed).view(dtype).reshape(len(column))
+    values = raw.astype(np.dtype(dtype).newbyteorder("="))
+    present = column.present
+    if values.dtype.kind == "f":
+        if not present.all():
+            values[~present] = np.nan
+        return Decoded(values)
+    return Decoded(values.astype(np.int64), None if present.all() else present)

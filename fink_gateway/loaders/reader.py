@@ -13,7 +13,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -28,11 +28,13 @@ from fink_gateway.layout.columns import (
 from fink_gateway.layout.data_version import read_data_version
 from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.loaders.decoding import Types, read_table_types
+from fink_gateway.store.cell_block import CellBlock
 from fink_gateway.store.counting import CountingStore
 from fink_gateway.store.interface import Store
 from fink_gateway.store.types import Column, Row, ScanRange
 
 L = TypeVar("L")
+T = TypeVar("T")
 
 CATALOG_TYPES: dict[tables.TableSpec, dict[Column, str]] = {
     spec: {c.column: c.type for c in columns}
@@ -118,6 +120,9 @@ class Reader:
         self.rows_by_prefix: DataLoader[RowsKey, list[Row]] = DataLoader(
             load_fn=self._load_prefixes
         )
+        self.blocks_by_prefix: DataLoader[RowsKey, CellBlock] = DataLoader(
+            load_fn=self._load_blocks
+        )
         self._loaders: dict[str, object] = {}
 
     def loader(self, name: str, make: Callable[[], L]) -> L:
@@ -161,6 +166,24 @@ class Reader:
         wanted = () if mode == KEYS else tuple(sorted(columns))
         return self.rows_by_prefix.load(RowsKey(spec, prefix, wanted, mode))
 
+    def block_with_prefix(
+        self, spec: tables.TableSpec, prefix: bytes, columns: Sequence[Column], mode: str = ALL
+    ) -> Awaitable[CellBlock]:
+        """:meth:`rows_with_prefix` answered as columns of raw cells (a :class:`CellBlock`)."""
+        wanted = () if mode == KEYS else tuple(sorted(columns))
+        return self.blocks_by_prefix.load(RowsKey(spec, prefix, wanted, mode))
+
+    async def blocks_with_prefixes(
+        self, spec: tables.TableSpec, prefixes: Sequence[bytes], columns: Sequence[Column],
+        mode: str = ALL,
+    ) -> list[CellBlock]:
+        """:meth:`block_with_prefix` of many prefixes known together: one batch read without
+        a future per prefix (a single prefix still waits for the tick's other loads)."""
+        if len(prefixes) == 1:
+            return [await self.block_with_prefix(spec, prefixes[0], columns, mode)]
+        wanted = () if mode == KEYS else tuple(sorted(columns))
+        return await self._load_blocks([RowsKey(spec, p, wanted, mode) for p in prefixes])
+
     async def scan(
         self, spec: tables.TableSpec, ranges: Sequence[ScanRange], columns: Sequence[Column] | None
     ) -> list[list[Row]]:
@@ -170,12 +193,37 @@ class Reader:
                 for rows in results]
 
     async def _load_prefixes(self, keys: list[RowsKey]) -> list[list[Row]]:
+        async def scan(spec: tables.TableSpec, ranges: list[ScanRange],
+                       columns: tuple[Column, ...]) -> list[list[Row]]:
+            return await self.scan(spec, ranges, list(columns) or None)
+
+        return await self._load(
+            keys, "rows", scan,
+            lambda rows: [[k, v] for k, v in rows],
+            lambda plain: [(k, v) for k, v in plain],
+        )  # fmt: skip
+
+    async def _load_blocks(self, keys: list[RowsKey]) -> list[CellBlock]:
+        async def scan(spec: tables.TableSpec, ranges: list[ScanRange],
+                       columns: tuple[Column, ...]) -> list[CellBlock]:
+            return await self.store.scan_columns(self.table(spec), ranges, columns)
+
+        return await self._load(keys, "block", scan, CellBlock.to_plain, CellBlock.from_plain)
+
+    async def _load(
+        self,
+        keys: list[RowsKey],
+        kind: str,
+        scan: Callable[[tables.TableSpec, list[ScanRange], tuple[Column, ...]],
+                       Awaitable[list[T]]],
+        to_plain: Callable[[T], Any],
+        from_plain: Callable[[Any], T],
+    ) -> list[T]:
+        """Cached results first; the rest in one store call per (table, columns)."""
         version = await self.data_version()
-        cache_keys = [self._cache_key(version, k) for k in keys]
+        cache_keys = [self._cache_key(version, k) + "|" + kind for k in keys]
         cached = await self._cache.get_many(cache_keys) if self._cache else [None] * len(keys)
-        results: list[list[Row] | None] = [
-            None if c is None else [(k, v) for k, v in c] for c in cached
-        ]
+        results: list[T | None] = [None if c is None else from_plain(c) for c in cached]
         groups: dict[tuple[tables.TableSpec, tuple[Column, ...]], list[int]] = defaultdict(list)
         for i, key in enumerate(keys):
             if results[i] is None:
@@ -183,17 +231,16 @@ class Reader:
 
         async def read(spec: tables.TableSpec, columns: tuple[Column, ...], where: list[int]
                        ) -> None:
-            ranges = [keys[i].range() for i in where]
-            found = await self.scan(spec, ranges, list(columns) or None)
-            for i, rows in zip(where, found, strict=True):
-                results[i] = rows
+            found = await scan(spec, [keys[i].range() for i in where], columns)
+            for i, result in zip(where, found, strict=True):
+                results[i] = result
 
         await asyncio.gather(*(read(s, c, w) for (s, c), w in groups.items()))
         if self._cache:
-            fresh = [(cache_keys[i], [[k, v] for k, v in results[i]])  # type: ignore[union-attr]
+            fresh = [(cache_keys[i], to_plain(results[i]))  # type: ignore[arg-type]
                      for w in groups.values() for i in w]
             await self._cache.set_many(fresh)
-        return [r if r is not None else [] for r in results]
+        return results  # type: ignore[return-value]
 
     def _cache_key(self, version: str, key: RowsKey) -> str:
         columns = hashlib.blake2b(b",".join(key.columns), digest_size=8).hexdigest()

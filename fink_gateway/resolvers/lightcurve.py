@@ -27,12 +27,13 @@ from fink_gateway.loaders.decoding import (
     Types,
     absent,
     concatenate,
-    decode_array,
+    decode_cells,
     qualifier,
 )
 from fink_gateway.loaders.reader import Reader
 from fink_gateway.science.photometry import band_of, colour_block, dc_magnitude, is_source_behind
-from fink_gateway.store.types import Column, Row
+from fink_gateway.store.cell_block import CellBlock
+from fink_gateway.store.types import Column
 
 if TYPE_CHECKING:
     from fink_gateway.resolvers.objects import ObjectData
@@ -153,22 +154,21 @@ class _Source:
         return len(self.owner)
 
 
-def _decode(rows_per_object: Sequence[Sequence[Row]], types: Types,
-            columns: Sequence[Column]) -> _Source:
-    counts = [len(rows) for rows in rows_per_object]
-    owner = np.repeat(np.arange(len(counts)), counts)
-    rows = [row for rows in rows_per_object for row in rows]
+def _decode(blocks: Sequence[CellBlock], types: Types, columns: Sequence[Column]) -> _Source:
+    """The rows of every object's block, concatenated and decoded column by column."""
+    owner = np.repeat(np.arange(len(blocks)), [len(b) for b in blocks])
+    block = CellBlock.concat(blocks)
     decoded = {
-        qualifier(c): decode_array([cells.get(c) for _, cells in rows], types.get(c))
+        qualifier(c): decode_cells(block.column(c), types.get(c))
         for c in columns if c != _OBJECT_ID
     }
     return _Source(owner, decoded)
 
 
-def _key_jd(rows_per_object: Sequence[Sequence[Row]]) -> np.ndarray:
+def _key_jd(blocks: Sequence[CellBlock]) -> np.ndarray:
     """JD of every main-table row, from its key ``objectId_jd``."""
     return np.array(
-        [float(key.rsplit(b"_", 1)[1]) for rows in rows_per_object for key, _ in rows],
+        [float(key.rsplit(b"_", 1)[1]) for block in blocks for key in block.keys],
         dtype=np.float64,
     )
 
@@ -187,17 +187,17 @@ def _seen(owner: np.ndarray, jd: np.ndarray, valid_owner: np.ndarray,
 
 
 def assemble(
-    main_rows: Sequence[Sequence[Row]],
+    main: Sequence[CellBlock],
     main_types: Types,
     main_columns: Sequence[Column],
     args: LightCurveArgs,
-    history: tuple[Sequence[Sequence[Row]], Types, Sequence[Sequence[Row]], Types] | None,
+    history: tuple[Sequence[CellBlock], Types, Sequence[CellBlock], Types] | None,
 ) -> LightCurveBatch:
-    """Light curves of several objects from their rows (``history``: upper-limit rows and
-    types, bad-quality rows and types, per object, when limits are asked for)."""
-    n = len(main_rows)
-    valid = _decode(main_rows, main_types, main_columns)
-    valid.columns["jd"] = Decoded(_key_jd(main_rows))
+    """Light curves of several objects from their main-table blocks (``history``: their
+    upper-limit blocks and types, bad-quality blocks and types, when limits are asked)."""
+    n = len(main)
+    valid = _decode(main, main_types, main_columns)
+    valid.columns["jd"] = Decoded(_key_jd(main))
     sources = [valid]
     if history is not None:
         upper_rows, upper_types, bad_rows, bad_types = history
@@ -257,14 +257,12 @@ def _source_behind(valid: _Source, n: int) -> np.ndarray:
 
 async def load_history(
     reader: Reader, object_ids: Sequence[str]
-) -> tuple[list[list[Row]], Types, list[list[Row]], Types]:
+) -> tuple[list[CellBlock], Types, list[CellBlock], Types]:
     """Upper-limit and bad-quality rows of each object (one store call per table in all)."""
     prefixes = [f"{oid}_".encode() for oid in object_ids]
     upper, bad, upper_types, bad_types = await asyncio.gather(
-        asyncio.gather(*(reader.rows_with_prefix(tables.UPPER, p, _UPPER) for p in prefixes)),
-        asyncio.gather(
-            *(reader.rows_with_prefix(tables.UPPERVALID, p, _UPPERVALID) for p in prefixes)
-        ),
+        reader.blocks_with_prefixes(tables.UPPER, prefixes, _UPPER),
+        reader.blocks_with_prefixes(tables.UPPERVALID, prefixes, _UPPERVALID),
         reader.types(tables.UPPER),
         reader.types(tables.UPPERVALID),
     )
@@ -301,7 +299,7 @@ async def _assemble_asked(reader: Reader, asked: list[_Asked]) -> list[LightCurv
         history = None
         if args.with_upper_limits:
             history = await load_history(reader, [o.object_id for o in objects])
-        batch = assemble([o.rows for o in objects], objects[0].types, columns, args, history)
+        batch = assemble([o.block for o in objects], objects[0].types, columns, args, history)
         for k, i in enumerate(where):
             out[i] = LightCurveData(batch, k)
 

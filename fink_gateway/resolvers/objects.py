@@ -16,12 +16,13 @@ import numpy as np
 import pandas as pd
 
 from fink_gateway.layout import tables
-from fink_gateway.loaders.decoding import Types, decode_columns, decode_record
+from fink_gateway.loaders.decoding import Types, decode_column, decode_record, qualifier
 from fink_gateway.loaders.reader import ALL, KEYS, LATEST, Reader
 from fink_gateway.resolvers.columns import CLASSIFICATION_COLUMNS
 from fink_gateway.resolvers.lightcurve import LightCurveArgs, LightCurveData, light_curves
 from fink_gateway.resolvers.object_plan import ObjectPlan
 from fink_gateway.science.classification import CLASSIFICATION_INPUTS, classify, is_simbad_label
+from fink_gateway.store.cell_block import CellBlock
 from fink_gateway.store.types import Column, Row
 
 JD = b"i:jd"
@@ -29,39 +30,51 @@ JD = b"i:jd"
 
 @dataclass(eq=False)
 class ObjectData:
-    """The rows of one object (oldest first) and their column types.
+    """The alerts of one object (oldest first) as a block of raw cells, and their types.
 
-    A plan that needs only the latest alert reads that row alone: ``rows`` then holds one
+    A plan that needs only the latest alert reads that row alone: ``block`` then holds one
     row and ``counted`` the number of alerts (when asked for). ``light_curves`` holds the
     light curves assembled with the object, by their arguments.
     """
 
     object_id: str
-    rows: list[Row]
+    block: CellBlock
     types: Types
     columns: tuple[Column, ...]
     counted: int | None = None
     light_curves: dict[LightCurveArgs, LightCurveData] = field(default_factory=dict)
     _labels: np.ndarray | None = field(default=None, repr=False)
 
+    @classmethod
+    def from_rows(cls, object_id: str, rows: Sequence[Row], types: Types,
+                  columns: tuple[Column, ...]) -> ObjectData:
+        return cls(object_id, CellBlock.from_rows(rows, columns), types, columns)
+
     @property
     def n_alerts(self) -> int:
-        return len(self.rows) if self.counted is None else self.counted
+        return len(self.block) if self.counted is None else self.counted
 
     @cached_property
     def jd(self) -> np.ndarray:
         """JD of every alert, from the row keys (``objectId_jd``)."""
-        return np.array([float(key.rsplit(b"_", 1)[1]) for key, _ in self.rows])
+        return np.array([float(key.rsplit(b"_", 1)[1]) for key in self.block.keys])
 
     @cached_property
     def table(self) -> dict[str, np.ndarray | list]:
         """Every read column as an array, oldest alert first."""
-        return decode_columns(self.rows, self.types, self.columns)
+        return {
+            qualifier(c): decode_column(self.block.column(c).as_list(), self.types.get(c))
+            for c in self.columns
+        }
+
+    def cursor(self, i: int) -> str:
+        """Alert ``i``'s cursor: the JD text of its row key."""
+        return self.block.keys[i].rsplit(b"_", 1)[1].decode()
 
     def record(self, i: int) -> dict[str, object]:
         """Alert ``i`` (oldest first; -1 the latest) decoded, with ``classification`` when
         its inputs were read."""
-        record = decode_record(self.rows[i][1], self.types)
+        record = decode_record(self.block.cells(i % len(self.block)), self.types)
         labels = self.labels()
         if labels is not None:
             record["classification"] = labels[i]
@@ -90,17 +103,18 @@ async def load_objects(
     mode = LATEST if plan.latest_only else ALL
     types = await reader.types(tables.MAIN)
 
-    def read(oid: str, mode: str) -> Awaitable[list[Row]]:
-        return reader.rows_with_prefix(tables.MAIN, f"{oid}_".encode(), wanted, mode)
+    def read(oids: Sequence[str], mode: str) -> Awaitable[list[CellBlock]]:
+        prefixes = [f"{oid}_".encode() for oid in oids]
+        return reader.blocks_with_prefixes(tables.MAIN, prefixes, wanted, mode)
 
-    rows = await asyncio.gather(*(read(oid, mode) for oid in object_ids))
+    blocks = await read(object_ids, mode)
     found = [
-        ObjectData(oid, r, types, wanted) if r else None
-        for oid, r in zip(object_ids, rows, strict=True)
+        ObjectData(oid, b, types, wanted) if len(b) else None
+        for oid, b in zip(object_ids, blocks, strict=True)
     ]
     present = [o for o in found if o is not None]
     if plan.latest_only and plan.count and present:
-        keys = await asyncio.gather(*(read(o.object_id, KEYS) for o in present))
+        keys = await read([o.object_id for o in present], KEYS)
         for obj, counted in zip(present, keys, strict=True):
             obj.counted = len(counted)
     if present and plan.light_curves:
@@ -144,7 +158,7 @@ def alert_page(
     simbad = obj.simbad() if chosen and "cdsxmatch" in obj.table else None
     items = [
         (
-            obj.rows[i][0].rsplit(b"_", 1)[1].decode(),
+            obj.cursor(i),
             obj.record(i),
             bool(simbad[i]) if simbad is not None else False,
         )

@@ -191,7 +191,7 @@ class SsoObjectData:
         if not rows:
             return None
         types = await self.reader.types(tables.SSNAMENR)
-        return ObjectData(self.match.ssnamenr, rows, types, self.columns)
+        return ObjectData.from_rows(self.match.ssnamenr, rows, types, self.columns)
 
     async def points(self) -> SsoPoints:
         """Every light-curve point (alerts and SSO-file points), oldest first."""

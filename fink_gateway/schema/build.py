@@ -11,6 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from fink_gateway.schema.archive import ArchiveQuery
+from fink_gateway.schema.execution import fast_context_class
 from fink_gateway.schema.extensions.cost import QueryCost
 from fink_gateway.schema.extensions.document_limits import DocumentLimitSettings, document_limits
 from fink_gateway.schema.extensions.error_codes import ErrorCodes
@@ -87,4 +88,5 @@ def build_schema(
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
     )
     bound_waiting_resolvers(schema._schema)
+    schema.execution_context_class = fast_context_class(schema._schema)
     return schema

@@ -17,6 +17,7 @@ from fink_gateway.schema.arguments import Since, Until
 from fink_gateway.schema.classification import Classification, classification_of
 from fink_gateway.schema.cutout import OBJECT_CUTOUTS_DESCRIPTION, object_cutouts
 from fink_gateway.schema.enums import FID_OF_BAND, Band
+from fink_gateway.schema.execution import NotPlain, plain_with_arguments
 from fink_gateway.schema.extensions.timeout import may_wait
 from fink_gateway.schema.lightcurve import LightCurve
 from fink_gateway.schema.pagination import AlertConnection, alert_connection
@@ -211,4 +212,16 @@ class Object:
 
 async def _light_curve(reader: Any, obj: ObjectData, args: LightCurveArgs) -> LightCurve:
     (data,) = await light_curves(reader, [obj], args)
+    return LightCurve(_data=data)
+
+
+@plain_with_arguments("Object", "lightcurve")
+def _assembled_light_curve(source: Object, arguments: dict[str, Any]) -> LightCurve:
+    """``Object.lightcurve`` when it was assembled with the object (else not plain)."""
+    bands = arguments.get("bands")
+    fids = None if bands is None else frozenset(FID_OF_BAND[Band(b)] for b in bands)
+    args = LightCurveArgs(bool(arguments.get("withUpperLimits", False)), fids)
+    data = source._data.light_curves.get(args)
+    if data is None:
+        raise NotPlain
     return LightCurve(_data=data)

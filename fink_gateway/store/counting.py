@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from fink_gateway.store.cell_block import CellBlock
 from fink_gateway.store.interface import Store, StoreStats
 from fink_gateway.store.types import Cells, Column, Row, RowKey, ScanRange
 
@@ -31,3 +32,12 @@ class CountingStore:
         cells = sum(len(c) for result in results for _, c in result)
         self.stats.record(rows, cells, columns)
         return results
+
+    async def scan_columns(
+        self, table: str, ranges: Sequence[ScanRange], columns: Sequence[Column]
+    ) -> list[CellBlock]:
+        blocks = await self.store.scan_columns(table, ranges, columns)
+        rows = sum(len(b) for b in blocks)
+        cells = sum(b.cell_count() for b in blocks)
+        self.stats.record(rows, cells, columns)
+        return blocks

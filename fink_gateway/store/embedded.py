@@ -29,6 +29,7 @@ from msgpack import packb
 
 from fink_gateway.errors import BackendUnavailable, InvalidArgument, NotFound
 from fink_gateway.store.batch import CellBatch
+from fink_gateway.store.cell_block import CellBlock
 from fink_gateway.store.interface import StoreStats
 from fink_gateway.store.naming import check_families, check_table, unknown_families
 from fink_gateway.store.packed_rows import layout_of, pack_rows
@@ -155,6 +156,39 @@ class EmbeddedStore:
         cells = sum(len(c) for result in results for _, c in result)
         self.stats.record(rows, cells, columns)
         return results
+
+    async def scan_columns(
+        self, table: str, ranges: Sequence[ScanRange], columns: Sequence[Column]
+    ) -> list[CellBlock]:
+        """Packed rows are cut column-wise (one numpy pass per column and range); ranges
+        with a limit, key-only ranges and whole families go through :meth:`scan`."""
+        wanted = list(columns)
+        if not wanted or any(b":" not in c for c in wanted):
+            return [CellBlock.from_rows(rows, wanted or None)
+                    for rows in await self.scan(table, ranges, columns)]
+        name = sql_name(table)
+        decode = self._decoder(projection_of(wanted))
+        block = self._layouts.block
+
+        def scan_all(connection: sqlite3.Connection) -> list[CellBlock]:
+            connection.execute("BEGIN")  # one snapshot for every range
+            self._check_projection(connection, table, wanted)
+            if any(r.limit is not None or r.keys_only for r in ranges):
+                return [CellBlock.from_rows(_scan_range(connection, name, r, False, decode),
+                                            wanted) for r in ranges]
+            keys, blobs, counts = _ranges_blobs(connection, name, ranges)
+            whole = block(keys, blobs, wanted) if keys else CellBlock([], {})
+            held = _holding_any(whole)
+            if held is not None:
+                owner = np.repeat(np.arange(len(counts)), counts)[held]
+                counts = np.bincount(owner, minlength=len(counts)).tolist()
+                whole = whole.take(held)
+            return CellBlock.split(whole, counts)
+
+        blocks = await self._call(self._db.read, table, scan_all)
+        cells = sum(b.cell_count() for b in blocks)
+        self.stats.record(sum(map(len, blocks)), cells, columns)
+        return blocks
 
     async def put_rows(self, table: str, rows: Iterable[Row]) -> int:
         batch = rows if isinstance(rows, list) else list(rows)
@@ -323,3 +357,65 @@ def _scan_range(
             if len(rows) == r.limit:
                 break
     return rows
+
+
+_RANGES_PER_STATEMENT = 300
+
+
+def _ranges_blobs(connection: sqlite3.Connection, table_sql: str, ranges: Sequence[ScanRange]
+                  ) -> tuple[list[bytes], list[bytes], list[int]]:
+    """Keys and stored rows of every range (none with a limit), in range order, and the
+    number of rows of each. Bounded forward ranges are read by one statement per few hundred
+    ranges (a join of their bounds with the table's key index), the others one by one."""
+    keys: list[bytes] = []
+    blobs: list[bytes] = []
+    counts = [0] * len(ranges)
+    joined = [i for i, r in enumerate(ranges)
+              if not r.reverse and r.stop is not None and r.start < r.stop]
+    alone = set(range(len(ranges))) - set(joined)
+    found: dict[int, list[tuple[bytes, bytes]]] = {}
+    for at in range(0, len(joined), _RANGES_PER_STATEMENT):
+        chunk = joined[at:at + _RANGES_PER_STATEMENT]
+        values = ",".join("(?,?,?)" for _ in chunk)
+        params: list[object] = []
+        for i in chunk:
+            params += [i, ranges[i].start, ranges[i].stop]
+        sql = (f"WITH r(i, lo, hi) AS (VALUES {values}) SELECT r.i, t.key, t.cells "
+               f"FROM r CROSS JOIN {table_sql} AS t WHERE t.key >= r.lo AND t.key < r.hi "
+               "ORDER BY r.i, t.key")
+        for i, key, blob in connection.execute(sql, params):
+            found.setdefault(i, []).append((key, blob))
+    for i in sorted(alone):
+        found[i] = _range_blobs(connection, table_sql, ranges[i])
+    for i in range(len(ranges)):
+        rows = found.get(i, ())
+        counts[i] = len(rows)
+        for key, blob in rows:
+            keys.append(key)
+            blobs.append(blob)
+    return keys, blobs, counts
+
+
+def _range_blobs(connection: sqlite3.Connection, table_sql: str, r: ScanRange
+                 ) -> list[tuple[bytes, bytes]]:
+    """(key, stored row) of every row of a range without a limit, in its order."""
+    if r.stop is not None and r.stop <= r.start:
+        return []
+    sql = f"SELECT key, cells FROM {table_sql} WHERE key >= ?"
+    params: list[object] = [r.start]
+    if r.stop is not None:
+        sql += " AND key < ?"
+        params.append(r.stop)
+    sql += " ORDER BY key DESC" if r.reverse else " ORDER BY key"
+    return connection.execute(sql, params).fetchall()
+
+
+def _holding_any(block: CellBlock) -> np.ndarray | None:
+    """Positions of the rows holding one of the block's columns at least (HBase keeps only
+    those in a projected scan), or None when every row does."""
+    if not len(block):
+        return None
+    if not block.columns:
+        return np.zeros(0, dtype=np.int64)
+    held = np.logical_or.reduce([c.present for c in block.columns.values()])
+    return None if held.all() else np.flatnonzero(held)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from fink_gateway.store.batch import CellBatch
+from fink_gateway.store.cell_block import CellBlock
 from fink_gateway.store.types import Cells, Column, Row, RowKey, ScanRange
 
 
@@ -61,6 +62,12 @@ class Store(Protocol):
         self, table: str, ranges: Sequence[ScanRange], columns: Sequence[Column] | None = None
     ) -> list[list[Row]]:
         """Run several key ranges at once; one list of rows per range, in range order."""
+
+    async def scan_columns(
+        self, table: str, ranges: Sequence[ScanRange], columns: Sequence[Column]
+    ) -> list[CellBlock]:
+        """:meth:`scan` answered as columns: one :class:`CellBlock` of the exact ``columns``
+        per range (rows holding none of them are left out, as in :meth:`scan`)."""
 
     async def put_rows(self, table: str, rows: Iterable[Row]) -> int:
         """Merge these cells into their rows (batched); returns the number of rows put."""

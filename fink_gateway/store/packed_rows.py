@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fink_gateway.store.batch import CellBatch
+from fink_gateway.store.cell_block import CellColumn
 from fink_gateway.store.types import Cells
 
 TAG = 0x02
@@ -202,3 +203,39 @@ class Projector:
                 if bits >> bit & 1:
                     cells[column] = blob[ends[k] : ends[k + 1]]
         return cells
+
+
+def unpack_block(blobs: Sequence[bytes], layout: Layout, wanted: Sequence[bytes]
+                 ) -> dict[bytes, CellColumn]:
+    """The ``wanted`` columns of packed rows that all share ``layout``, as cell columns:
+    fixed-width cells cut out of one byte matrix of the rows' heads (no per-cell work),
+    variable ones sliced per row."""
+    n = len(blobs)
+    head = layout.lengths_at
+    n_variable = len(layout.columns) - layout.n_fixed
+    index = {column: j for j, column in enumerate(layout.columns)}
+    wanted_variable = [c for c in wanted if index.get(c, -1) >= layout.n_fixed]
+    size = head + (4 * n_variable if wanted_variable else 0)
+    heads = np.frombuffer(b"".join(blob[:size] for blob in blobs), dtype=np.uint8)
+    heads = heads.reshape(n, size)
+    out: dict[bytes, CellColumn] = {}
+    for column in wanted:
+        j = index.get(column)
+        if j is None:
+            continue
+        present = (heads[:, _HEAD + j // 8] >> (j % 8)) & 1 == 1
+        if j < layout.n_fixed:
+            at, width = layout.offsets[j], layout.widths[j]
+            out[column] = CellColumn(present, heads[:, at:at + width])
+    if wanted_variable:
+        lengths = heads[:, head:size].copy().view(">u4").astype(np.int64)
+        ends = np.cumsum(lengths, axis=1) + size
+        starts = ends - lengths
+        for column in wanted_variable:
+            k = index[column] - layout.n_fixed
+            first, last = starts[:, k].tolist(), ends[:, k].tolist()
+            present = (heads[:, _HEAD + index[column] // 8] >> (index[column] % 8)) & 1 == 1
+            cells = [blob[a:b] if ok else None
+                     for blob, a, b, ok in zip(blobs, first, last, present.tolist(), strict=True)]
+            out[column] = CellColumn(present, None, cells)
+    return out

@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 from msgpack import unpackb
 
+from fink_gateway.store.cell_block import CellBlock
 from fink_gateway.store.packed_rows import (
     Layout,
     Projector,
     is_packed,
     layout_id_of,
+    unpack_block,
     unpack_row,
 )
 from fink_gateway.store.types import Cells
@@ -88,6 +93,29 @@ class LayoutRegistry:
         if wanted is not None:
             return {c: v for c, v in cells.items() if c in wanted}
         return cells
+
+    def block(self, keys: list[bytes], blobs: list[bytes], wanted: Sequence[bytes]) -> CellBlock:
+        """Stored rows as a block of the ``wanted`` columns (rows of one packed layout are cut
+        column-wise in one pass; other rows are decoded one by one)."""
+        groups: dict[int, list[int]] = defaultdict(list)
+        for i, blob in enumerate(blobs):
+            groups[layout_id_of(blob) if is_packed(blob) else -1].append(i)
+        if len(groups) == 1 and -1 not in groups:
+            ((layout_id, _),) = groups.items()
+            return CellBlock(keys, unpack_block(blobs, self.get(layout_id), wanted))
+        parts, order = [], []
+        for layout_id, where in groups.items():
+            part_keys = [keys[i] for i in where]
+            part_blobs = [blobs[i] for i in where]
+            if layout_id == -1:
+                rows = [(k, unpackb(b)) for k, b in zip(part_keys, part_blobs, strict=True)]
+                parts.append(CellBlock.from_rows(rows, wanted))
+            else:
+                columns = unpack_block(part_blobs, self.get(layout_id), wanted)
+                parts.append(CellBlock(part_keys, columns))
+            order += where
+        merged = CellBlock.concat(parts)
+        return merged.take(np.argsort(np.asarray(order), kind="stable"))
 
     def close(self) -> None:
         with self._lock:
