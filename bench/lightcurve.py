@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import httpx
+import numpy as np
 import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -46,6 +47,7 @@ from fink_gateway.store.types import ScanRange
 
 PREFIX = "benchlc"
 LC_COLUMNS = [b"i:fid", b"i:jd", b"i:magpsf", b"i:sigmapsf"]
+FLOOR_TYPES = {b"i:fid": ">i4", b"i:jd": ">f8", b"i:magpsf": ">f4", b"i:sigmapsf": ">f4"}
 
 
 async def load_data(store, alerts: int, prefix: str = PREFIX  # type: ignore[no-untyped-def]
@@ -77,14 +79,18 @@ async def p1(store, ids: list[str]) -> dict[str, float]:  # type: ignore[no-unty
         assert result.errors is None, result.errors
         return encode_response({"data": result.data})
 
-    types = await services.new_context().reader.types(tables.MAIN)
-
     async def floor() -> bytes:
+        # A minimal reader written for this benchmark alone: one store call, each column
+        # joined and read by numpy (Fink's big-endian types), orjson. No gateway decoding.
         ranges = [ScanRange.prefix(f"{oid}_".encode()) for oid in ids]
         found = await store.scan(PREFIX, ranges, LC_COLUMNS)
         out = []
         for oid, rows in zip(ids, found, strict=True):
-            out.append({"objectId": oid, "lightcurve": decode_columns(rows, types, LC_COLUMNS)})
+            columns = {}
+            for column, dtype in FLOOR_TYPES.items():
+                raw = b"".join(cells[column] for _, cells in rows)
+                columns[column.decode()[2:]] = np.frombuffer(raw, dtype).astype(dtype[1:])
+            out.append({"objectId": oid, "lightcurve": columns})
         return orjson.dumps({"data": {"objects": out}}, option=orjson.OPT_SERIALIZE_NUMPY)
 
     objects = orjson.loads(await gateway())["data"]["objects"]
@@ -172,7 +178,7 @@ async def main(args: argparse.Namespace) -> str:
         "| case | measured | baseline (same run) | ratio | goal |",
         "|---|---|---|---|---|",
         f"| P1: 100 objects × {r1['points'] / 100:.0f} points, 4 columns | "
-        f"{r1['gateway'] * 1e3:.1f} ms | floor (reads + decode + orjson) "
+        f"{r1['gateway'] * 1e3:.1f} ms | floor: a minimal reader (one scan, numpy, orjson) "
         f"{r1['floor'] * 1e3:.1f} ms | {r1['ratio']:.2f}× | ≤ 1.3× |",
         f"| P3: one-object summary over HTTP (in-process ASGI) | {r3['gateway']:.0f} req/s | "
         f"bare Starlette route {r3['bare']:.0f} req/s | {r3['ratio']:.2f}× | ≥ 0.5× |",
