@@ -16,6 +16,7 @@ import os
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import orjson
@@ -23,6 +24,7 @@ import pytest
 
 from fink_gateway.gateway.graphql_view import encode_response
 from fink_gateway.schema.build import build_schema
+from fink_gateway.store.interface import StoreStats
 from tests.schema.conftest import SCHEMA, Samples
 
 pytestmark = pytest.mark.anyio
@@ -143,3 +145,13 @@ async def test_answer_is_byte_identical_to_the_recorded_one(samples: Samples, na
     if body != recorded:  # show the first difference in readable form
         assert orjson.loads(body) == orjson.loads(recorded)
     assert body == recorded
+
+
+def test_introspection_runs_with_telemetry_on() -> None:
+    """The telemetry extension times resolvers, not introspection fields (it used to fail)."""
+    context = SimpleNamespace(reader=SimpleNamespace(stats=StoreStats()), request_id="t")
+    result = build_schema(telemetry=True).execute_sync(
+        '{ __type(name: "Alert") { name } }', context_value=context
+    )
+    assert result.errors is None
+    assert result.data == {"__type": {"name": "Alert"}}

@@ -31,7 +31,8 @@ class Telemetry(SchemaExtension):
         self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, *args: Any,
         **kwargs: Any,
     ) -> Any:  # fmt: skip
-        if info.parent_type.fields[info.field_name].resolve is None:
+        field = info.parent_type.fields.get(info.field_name)  # None: __type, __schema
+        if field is None or field.resolve is None:
             return _next(root, info, *args, **kwargs)
         name = f"{info.parent_type.name}.{info.field_name}"
         start = time.perf_counter()
