@@ -82,6 +82,17 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q))
 
 
+async def drop_prefix_at(url: str, prefix: str) -> None:
+    """:func:`drop_prefix` on the store at ``url`` (opened and closed here)."""
+    from fink_gateway.store.factory import open_store
+
+    store = open_store(url)
+    try:
+        await drop_prefix(store, prefix)
+    finally:
+        await store.close()
+
+
 async def drop_prefix(store, prefix: str) -> None:  # type: ignore[no-untyped-def]
     """Drop every table of ``prefix`` (benchmarks on a shared HBase clean up after themselves)."""
     for name in await store.list_tables():

@@ -37,8 +37,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import drop_prefix, percentile, query, write_section
-from fink_gateway.store.factory import open_store, parse_store_url
+from bench.common import drop_prefix_at, percentile, query, write_section
+from fink_gateway.store.factory import parse_store_url
 
 PREFIX = "benchload"
 KINDS = ("summary", "lightcurve", "cone", "class")
@@ -302,7 +302,7 @@ def main(args: argparse.Namespace) -> tuple[str, str]:
         if args.server_log and log.exists():
             args.server_log.write_bytes(log.read_bytes())
         if args.store:
-            asyncio.run(_drop(url, parse_store_url(url).prefix or PREFIX))
+            asyncio.run(drop_prefix_at(url, parse_store_url(url).prefix or PREFIX))
         tmp.cleanup()
 
     baseline: Run = result["baseline"]
@@ -346,14 +346,6 @@ def main(args: argparse.Namespace) -> tuple[str, str]:
         *errors_text(baseline, "baseline"),
     ]
     return kind, "\n".join(lines)
-
-
-async def _drop(url: str, prefix: str) -> None:
-    store = open_store(url)
-    try:
-        await drop_prefix(store, prefix)
-    finally:
-        await store.close()
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, drop_prefix, write_section
+from bench.common import ROOT, drop_prefix_at, write_section
 from bench.lightcurve import load_data
 from fink_gateway.ingest.pipeline import ingest_files
 from fink_gateway.store.factory import open_store
@@ -61,14 +61,6 @@ async def fill(url: str, prefix: str, data: str) -> list[str]:
             return sorted(ids)
         long_ids, _ = await load_data(store, 20000, prefix)
         return long_ids
-    finally:
-        await store.close()
-
-
-async def drop(url: str, prefix: str) -> None:
-    store = open_store(url)
-    try:
-        await drop_prefix(store, prefix)
     finally:
         await store.close()
 
@@ -163,7 +155,7 @@ def main(args: argparse.Namespace) -> str:
                 process.terminate()
                 process.wait(30)
                 if args.store:
-                    asyncio.run(drop(url, prefix))
+                    asyncio.run(drop_prefix_at(url, prefix))
     finally:
         tmp.cleanup()
     return table(rows)

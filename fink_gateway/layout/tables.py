@@ -7,7 +7,10 @@ no prefix, as in Fink.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import numpy as np
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,3 +86,8 @@ ALL_TABLES: tuple[TableSpec, ...] = (
 
 SCHEMA_ROW_PREFIX = b"schema"
 """Keys of schema rows start with this; scans of data drop them (Lomikel's rule)."""
+
+
+def jd_of_keys(keys: Iterable[bytes]) -> np.ndarray:
+    """JD of rows keyed ``<id>_<jd>`` (main, ``ssnamenr`` and history tables), float64."""
+    return np.array([float(key.rsplit(b"_", 1)[1]) for key in keys], dtype=np.float64)

@@ -99,6 +99,12 @@ class RowsKey:
     columns: tuple[Column, ...]
     mode: str = ALL
 
+    @classmethod
+    def of(cls, spec: tables.TableSpec, prefix: bytes, columns: Sequence[Column], mode: str
+           ) -> RowsKey:
+        """The key of a read (columns sorted, none when counting keys)."""
+        return cls(spec, prefix, () if mode == KEYS else tuple(sorted(columns)), mode)
+
     def range(self) -> ScanRange:
         if self.mode == LATEST:
             return ScanRange.prefix(self.prefix, reverse=True, limit=1)
@@ -163,15 +169,13 @@ class Reader:
         all of them, the last one (``mode=LATEST``) or their keys (``mode=KEYS``).
 
         A future, not a coroutine: gathering many costs no task each."""
-        wanted = () if mode == KEYS else tuple(sorted(columns))
-        return self.rows_by_prefix.load(RowsKey(spec, prefix, wanted, mode))
+        return self.rows_by_prefix.load(RowsKey.of(spec, prefix, columns, mode))
 
     def block_with_prefix(
         self, spec: tables.TableSpec, prefix: bytes, columns: Sequence[Column], mode: str = ALL
     ) -> Awaitable[CellBlock]:
         """:meth:`rows_with_prefix` answered as columns of raw cells (a :class:`CellBlock`)."""
-        wanted = () if mode == KEYS else tuple(sorted(columns))
-        return self.blocks_by_prefix.load(RowsKey(spec, prefix, wanted, mode))
+        return self.blocks_by_prefix.load(RowsKey.of(spec, prefix, columns, mode))
 
     async def blocks_with_prefixes(
         self, spec: tables.TableSpec, prefixes: Sequence[bytes], columns: Sequence[Column],
@@ -181,8 +185,7 @@ class Reader:
         a future per prefix (a single prefix still waits for the tick's other loads)."""
         if len(prefixes) == 1:
             return [await self.block_with_prefix(spec, prefixes[0], columns, mode)]
-        wanted = () if mode == KEYS else tuple(sorted(columns))
-        return await self._load_blocks([RowsKey(spec, p, wanted, mode) for p in prefixes])
+        return await self._load_blocks([RowsKey.of(spec, p, columns, mode) for p in prefixes])
 
     async def scan(
         self, spec: tables.TableSpec, ranges: Sequence[ScanRange], columns: Sequence[Column] | None

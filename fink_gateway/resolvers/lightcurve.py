@@ -167,10 +167,7 @@ def _decode(blocks: Sequence[CellBlock], types: Types, columns: Sequence[Column]
 
 def _key_jd(blocks: Sequence[CellBlock]) -> np.ndarray:
     """JD of every main-table row, from its key ``objectId_jd``."""
-    return np.array(
-        [float(key.rsplit(b"_", 1)[1]) for block in blocks for key in block.keys],
-        dtype=np.float64,
-    )
+    return tables.jd_of_keys(key for block in blocks for key in block.keys)
 
 
 def _seen(owner: np.ndarray, jd: np.ndarray, valid_owner: np.ndarray,

@@ -57,7 +57,7 @@ class ObjectData:
     @cached_property
     def jd(self) -> np.ndarray:
         """JD of every alert, from the row keys (``objectId_jd``)."""
-        return np.array([float(key.rsplit(b"_", 1)[1]) for key in self.block.keys])
+        return tables.jd_of_keys(self.block.keys)
 
     @cached_property
     def table(self) -> dict[str, np.ndarray | list]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from fink_gateway.errors import InvalidArgument
+from fink_gateway.layout import tables
 from fink_gateway.loaders.decoding import Types, decode_columns
 from fink_gateway.resolvers.ephemerides import Ephemerides
 from fink_gateway.science.phasecurve import (
@@ -59,7 +60,7 @@ class SsoPoints:
 
 def sso_points(rows: Sequence[Row], types: Types) -> SsoPoints:
     """Points of ``ssnamenr`` rows (JD from the ``<ssnamenr>_<jd>`` key), sorted by JD."""
-    jd = np.array([float(key.rsplit(b"_", 1)[1]) for key, _ in rows], dtype=np.float64)
+    jd = tables.jd_of_keys(key for key, _ in rows)
     table = decode_columns(rows, types, _COLUMNS)
     fid = np.array([-1 if v is None else int(v) for v in list(table["fid"])], dtype=np.int64)
     points = SsoPoints(

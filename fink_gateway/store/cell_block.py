@@ -179,10 +179,6 @@ class CellBlock:
                 out[name] = value
         return out
 
-    def rows(self) -> list[Row]:
-        """Every row as ``(key, cells)`` (the row-wise view, for code that needs it)."""
-        return [(key, self.cells(i)) for i, key in enumerate(self.keys)]
-
     def take(self, rows: np.ndarray) -> CellBlock:
         """The rows at these positions, in that order."""
         keys = self.keys

@@ -337,12 +337,7 @@ def _scan_range(
     """The rows of one range, in key order (descending when reversed), up to its limit."""
     if (r.limit is not None and r.limit <= 0) or (r.stop is not None and r.stop <= r.start):
         return []
-    sql = f"SELECT key{'' if r.keys_only else ', cells'} FROM {table_sql} WHERE key >= ?"
-    params: list[object] = [r.start]
-    if r.stop is not None:
-        sql += " AND key < ?"
-        params.append(r.stop)
-    sql += " ORDER BY key DESC" if r.reverse else " ORDER BY key"
+    sql, params = _range_sql(table_sql, r, "key" if r.keys_only else "key, cells")
     if r.keys_only or every_column:
         if r.limit is not None:
             sql += " LIMIT ?"
@@ -401,13 +396,19 @@ def _range_blobs(connection: sqlite3.Connection, table_sql: str, r: ScanRange
     """(key, stored row) of every row of a range without a limit, in its order."""
     if r.stop is not None and r.stop <= r.start:
         return []
-    sql = f"SELECT key, cells FROM {table_sql} WHERE key >= ?"
+    sql, params = _range_sql(table_sql, r, "key, cells")
+    return connection.execute(sql, params).fetchall()
+
+
+def _range_sql(table_sql: str, r: ScanRange, selected: str) -> tuple[str, list[object]]:
+    """The SELECT of one range's rows in its order (its limit is the caller's)."""
+    sql = f"SELECT {selected} FROM {table_sql} WHERE key >= ?"
     params: list[object] = [r.start]
     if r.stop is not None:
         sql += " AND key < ?"
         params.append(r.stop)
     sql += " ORDER BY key DESC" if r.reverse else " ORDER BY key"
-    return connection.execute(sql, params).fetchall()
+    return sql, params
 
 
 def _holding_any(block: CellBlock) -> np.ndarray | None:
