@@ -43,9 +43,8 @@ GOALS = {"lc100": 2.0, "lc1": 1.0, "summary": 1.0, "lc100_alias": None}
 
 
 def science_files() -> list[Path]:
-    """The real Fink samples (not the SSO light curves), from tests/data or shared/data."""
-    folder = SAMPLES if SAMPLES.exists() else ROOT.parent / "shared" / "data" / "fink-ztf"
-    return sorted(p for p in folder.glob("*.parquet") if not p.name.startswith("sso"))
+    """The real Fink samples (not the SSO light curves), from tests/data."""
+    return sorted(p for p in SAMPLES.glob("*.parquet") if not p.name.startswith("sso"))
 
 
 async def fill(url: str, prefix: str, data: str) -> list[str]:

@@ -31,9 +31,9 @@ from fink_gateway.store.embedded import EmbeddedStore
 from fink_gateway.store.hbase import HBaseStore
 from fink_gateway.store.interface import Store
 from tests.conftest import HBASE_ENV, StoreFactory, hbase_address
-from tests.data_paths import SHARED_DATA
+from tests.data_paths import TEST_DATA
 
-BAYESTAR = SHARED_DATA / "skymap" / "bayestar.fits.gz"
+BAYESTAR = TEST_DATA / "skymap" / "bayestar.fits.gz"
 """G364600 (LIGO/Virgo, 2020-02-19), NESTED, nside 512; read in place."""
 
 

@@ -1,7 +1,5 @@
-"""Where the shared Fink sample data lives, and how tests read it (read in place, never copied).
-
-``SHARED_DATA`` is ``<workspace>/shared/data`` when the repository is ``<workspace>/main``.
-"""
+"""Where the Fink sample data the tests use lives (``tests/data/``, with its origins and
+licence in ``tests/data/README.md``), and how tests read it."""
 
 from __future__ import annotations
 
@@ -11,8 +9,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-FINK_ZTF = SHARED_DATA / "fink-ztf"
+TEST_DATA = Path(__file__).resolve().parent / "data"
+FINK_ZTF = TEST_DATA / "fink-ztf"
 
 SAMPLE_FILES: dict[str, tuple[str, ...]] = {
     "superluminous": ("superluminous_test_alerts.parquet",),

@@ -14,7 +14,7 @@ from fink_gateway.ingest.pipeline import ingest_files
 from fink_gateway.layout import tables
 from fink_gateway.store.interface import Store
 from fink_gateway.store.types import ScanRange
-from tests.data_paths import FINK_ZTF, SHARED_DATA
+from tests.data_paths import FINK_ZTF, TEST_DATA
 
 pytestmark = pytest.mark.anyio
 
@@ -103,7 +103,7 @@ async def test_ingest_reads_partitioned_folders_and_avro(store_factory, tmp_path
     day.mkdir(parents=True)
     shutil.copy(FINK_ZTF / "science_20250114.parquet", day / "part-0.parquet")
     (tmp_path / "_SUCCESS").write_text("")
-    avro = SHARED_DATA / "avro" / "1628364324215010017.avro"
+    avro = TEST_DATA / "avro" / "1628364324215010017.avro"
     report = await ingest_files(store, prefix, [tmp_path, avro])
     assert not report.failures, report.failures
     assert len(report.files) == 2

@@ -31,7 +31,7 @@ from tests.conftest import StoreFactory, store_opener
 from tests.data_paths import FINK_ZTF
 
 SCIENCE_FILES = sorted(p for p in FINK_ZTF.glob("*.parquet") if not p.name.startswith("sso"))
-"""The shared science samples (FINK-REFERENCE §13), read in place."""
+"""The science samples of tests/data (FINK-REFERENCE §13)."""
 
 DEMO_ALERTS = 1000
 """Enough for 150+ demo objects (tests use up to 134 of them, plus the last three)."""

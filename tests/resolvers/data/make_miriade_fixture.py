@@ -16,7 +16,7 @@ from astropy.coordinates import Angle
 from fink_gateway.loaders.miriade import shifted_epochs
 
 HERE = Path(__file__).resolve().parent
-SHARED = HERE.parents[3] / "shared" / "data" / "fink-ztf"
+SHARED = HERE.parents[1] / "data" / "fink-ztf"
 SSO_FILE = SHARED / "sso_lightcurves_with_ephemerides_202504.parquet"
 ALERT_FILES = ("science_20250114.parquet", "science_20250116.parquet", "science_20250131.parquet")
 
