@@ -26,15 +26,16 @@ from fink_gateway.gateway.context import Services
 from fink_gateway.ingest.demo import demo_truth, generate_alerts
 from fink_gateway.ingest.pipeline import ingest_files, ingest_tables
 from fink_gateway.loaders.cache import ResultCache
-from fink_gateway.resolvers.fits import shutdown_fits
 from fink_gateway.resolvers.objects import load_objects
 from fink_gateway.resolvers.periods import PERIOD_INPUTS, fit_object_period, period_args
 from fink_gateway.schema.build import build_schema
 from fink_gateway.store.factory import open_store
 
 PREFIX = "benchfits"
-SSO_FILE = Path(__file__).resolve().parents[2] / "shared/data/fink-ztf/" \
+SSO_FILE = (
+    Path(__file__).resolve().parents[1] / "tests/data/fink-ztf/"
     "sso_lightcurves_with_ephemerides_202504.parquet"
+)
 PERIOD = """query ($ids: [String!]!) { objects(objectIds: $ids) { objectId
   period(method: FAST) { status periodDays power } } }"""
 PHASE = """query { solarSystemObject(nameOrNumber: "8467") {
@@ -53,8 +54,9 @@ async def loop_lag(stop: asyncio.Event) -> float:
 
 async def timed_query(schema, services, query, variables=None):  # type: ignore[no-untyped-def]
     start = time.perf_counter()
-    result = await schema.execute(query, variable_values=variables,
-                                  context_value=services.new_context())
+    result = await schema.execute(
+        query, variable_values=variables, context_value=services.new_context()
+    )
     assert result.errors is None, result.errors
     return time.perf_counter() - start, result.data
 
@@ -62,6 +64,7 @@ async def timed_query(schema, services, query, variables=None):  # type: ignore[
 async def main() -> str:
     tmp = tempfile.TemporaryDirectory()
     store = open_store(str(Path(tmp.name) / "bench.db"))
+    services = Services(store, Settings(), PREFIX, ResultCache("memory", ttl_seconds=600))
     try:
         batches = list(generate_alerts(20000, seed=3, with_cutouts=False))
         await ingest_tables(store, PREFIX, batches, source="bench", with_cutouts=False)
@@ -76,7 +79,6 @@ async def main() -> str:
             if n >= 30 and demo_truth(oid, 3).kind == "variable"
         )[:50]  # fmt: skip
         schema = build_schema()
-        services = Services(store, Settings(), PREFIX, ResultCache("memory", ttl_seconds=600))
         cold_one, _ = await timed_query(schema, services, PERIOD, {"ids": variables[:1]})
         cached_one, _ = await timed_query(schema, services, PERIOD, {"ids": variables[:1]})
         stop = asyncio.Event()
@@ -101,7 +103,7 @@ async def main() -> str:
             phase_cold, _ = await timed_query(schema, services, PHASE)
             phase_cached, _ = await timed_query(schema, services, PHASE)
     finally:
-        shutdown_fits()
+        services.fits.close()
         await store.close()
         tmp.cleanup()
     n = len(variables) - 1

@@ -11,6 +11,7 @@ import pytest
 
 from fink_gateway.store.embedded import EmbeddedStore
 from fink_gateway.store.hbase import HBaseStore
+from tests.fit_pool import SHARED_FITS
 
 HBASE_ENV = "FINK_GATEWAY_TEST_HBASE"
 """``host:port`` of an HBase Thrift1 server for the ``hbase`` tests; unset: they are skipped."""
@@ -106,3 +107,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     if report.skipped and os.environ.get("CI", "").lower() not in ("", "0", "false"):
         report.outcome = "failed"
         report.longrepr = f"skipped under CI, which must run every suite: {report.longrepr}"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop the fit workers the in-process tests shared."""
+    SHARED_FITS.close()

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import sys
 import threading
 import time
+import traceback
 from collections.abc import Iterator
 
 import uvicorn
@@ -20,7 +22,11 @@ def serve_in_thread(app: ASGIApp, timeout_s: float = 20.0) -> Iterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))  # the port is ours from here on: no race with other tests
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    # in-flight requests get half the time to finish, then are cancelled and lifespan runs
+    config = uvicorn.Config(
+        app, log_level="warning", lifespan="on", timeout_graceful_shutdown=int(timeout_s / 2)
+    )
+    server = uvicorn.Server(config)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name=f"uvicorn:{port}", daemon=True
     )
@@ -36,4 +42,13 @@ def serve_in_thread(app: ASGIApp, timeout_s: float = 20.0) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout_s)
         sock.close()
-        assert not thread.is_alive(), f"the test server on port {port} did not stop"
+        assert not thread.is_alive(), (
+            f"the test server on port {port} did not stop; its thread was at:\n"
+            + _stack_of(thread)
+        )
+
+
+def _stack_of(thread: threading.Thread) -> str:
+    """Where ``thread`` is now (for a server that hangs at shutdown)."""
+    frame = sys._current_frames().get(thread.ident or 0)
+    return "".join(traceback.format_stack(frame)) if frame is not None else "(gone)"

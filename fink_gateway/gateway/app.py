@@ -30,7 +30,6 @@ from fink_gateway.gateway.middleware.body_limit import BodyLimitMiddleware
 from fink_gateway.gateway.middleware.ratelimit import RateLimitMiddleware, buckets_for
 from fink_gateway.gateway.middleware.request_id import RequestIdMiddleware
 from fink_gateway.loaders.cache import ResultCache
-from fink_gateway.resolvers.fits import shutdown_fits
 from fink_gateway.schema.build import build_schema
 from fink_gateway.store.interface import Store
 
@@ -72,7 +71,7 @@ def build_app(settings: Settings, store: Store, prefix: str | None = None) -> St
             await store.close()
             if buckets is not None:
                 await buckets.close()
-            shutdown_fits()
+            services.fits.close()
 
     metrics = GatewayMetrics(cache)
     schema = build_schema(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -164,6 +165,8 @@ def serve(ctx: click.Context, store: str | None, host: str | None, port: int | N
         host=host or server.host,
         port=port or server.port,
         log_level=settings.log_level,
+        # at shutdown a request has its own time limit to finish, then is cancelled
+        timeout_graceful_shutdown=math.ceil(settings.limits.timeout_seconds) + 1,
         # JSON: uvicorn's loggers go through the root handler set up above.
         log_config=None if settings.log_format == "json" else LOGGING_CONFIG,
     )

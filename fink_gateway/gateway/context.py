@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from fink_gateway.gateway.config import Settings
 from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.loaders.reader import Reader, TypesCache
+from fink_gateway.resolvers.fits import FitPool
 from fink_gateway.store.interface import Store
 
 
@@ -18,6 +19,7 @@ class RequestContext:
     reader: Reader
     settings: Settings
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    fit_pool: FitPool = field(default_factory=FitPool)  # the application's fit workers
     fits: int = 0  # expensive fits asked for so far in this request
 
 
@@ -30,10 +32,11 @@ class Services:
     prefix: str
     cache: ResultCache | None
     types: TypesCache = field(default_factory=TypesCache)
+    fits: FitPool = field(default_factory=FitPool)
 
     def new_context(self, request_id: str | None = None) -> RequestContext:
         reader = Reader(self.store, self.prefix, self.types, self.cache)
-        context = RequestContext(reader, self.settings)
+        context = RequestContext(reader, self.settings, fit_pool=self.fits)
         if request_id:
             context.request_id = request_id
         return context

@@ -1,16 +1,18 @@
 """Expensive fits (periods, phase curves) run off the event loop, cached, and counted.
 
-Fits run in a pool of worker processes, so a request asking for 50 periods neither blocks the
-event loop nor holds the server's GIL. Results are cached across requests by
-(object, data version, arguments). Each request may ask for at most
-``limits.max_fits_per_request`` fits; past it the query gets ``QUERY_TOO_COSTLY``.
+Fits run in a pool of worker processes owned by the application (``Services.fits``), so a
+request asking for 50 periods neither blocks the event loop nor holds the server's GIL.
+Results are cached across requests by (object, data version, arguments). Each request may ask
+for at most ``limits.max_fits_per_request`` fits; past it the query gets ``QUERY_TOO_COSTLY``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -19,23 +21,37 @@ from fink_gateway.errors import QueryTooCostly
 
 T = TypeVar("T")
 
-_pool: ProcessPoolExecutor | None = None
 
+class FitPool:
+    """Worker processes for fits: started on the first fit, stopped by ``close``."""
 
-def _executor() -> ProcessPoolExecutor:
-    global _pool
-    if _pool is None:
-        context = multiprocessing.get_context("forkserver")
-        _pool = ProcessPoolExecutor(max_workers=max(1, os.cpu_count() or 1), mp_context=context)
-    return _pool
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or max(1, os.cpu_count() or 1)
+        self._executor: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
 
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``fn(*args, **kwargs)`` in a worker process (fn must be a module-level function)."""
+        call = functools.partial(fn, *args, **kwargs) if kwargs else None
+        loop = asyncio.get_running_loop()
+        if call is not None:
+            return await loop.run_in_executor(self._started(), call)
+        return await loop.run_in_executor(self._started(), fn, *args)
 
-def shutdown_fits() -> None:
-    """Stop the worker processes (at application shutdown)."""
-    global _pool
-    if _pool is not None:
-        _pool.shutdown(cancel_futures=True)
-        _pool = None
+    def close(self) -> None:
+        """Cancel queued fits and let the workers exit; a running fit is not waited for."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+
+    def _started(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                # forkserver: workers never inherit the server's threads or sockets
+                context = multiprocessing.get_context("forkserver")
+                self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
+            return self._executor
 
 
 def claim_fit(context: Any) -> None:
@@ -48,15 +64,3 @@ def claim_fit(context: Any) -> None:
             "split it or use fewer objects",
             limit=cap,
         )
-
-
-async def run_fit(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``fn(*args, **kwargs)`` in a worker process (fn must be a module-level function)."""
-    loop = asyncio.get_running_loop()
-    if kwargs:
-        return await loop.run_in_executor(_executor(), _call, fn, args, kwargs)
-    return await loop.run_in_executor(_executor(), fn, *args)
-
-
-def _call(fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T:
-    return fn(*args, **kwargs)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from fink_gateway.errors import InvalidArgument
-from fink_gateway.resolvers.fits import claim_fit, run_fit
+from fink_gateway.resolvers.fits import claim_fit
 from fink_gateway.resolvers.objects import ObjectData
 from fink_gateway.science.periods import fit_period, periodic_input
 
@@ -98,7 +98,7 @@ async def object_period(context: Any, obj: ObjectData, args: PeriodArgs) -> dict
     table = obj.table
     columns = {name: _plain(table.get(name)) for name in PERIOD_INPUTS}
     columns["jd"] = obj.jd.tolist()
-    result = await run_fit(fit_object_period, columns, args)
+    result = await context.fit_pool.run(fit_object_period, columns, args)
     if cache is not None:
         await cache.set_many([(key, result)])
     return result

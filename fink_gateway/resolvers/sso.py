@@ -26,7 +26,7 @@ from fink_gateway.layout import tables
 from fink_gateway.layout.columns import INDEX_COLUMNS
 from fink_gateway.loaders.reader import Reader
 from fink_gateway.resolvers.ephemerides import Ephemerides, EphemerisProvider
-from fink_gateway.resolvers.fits import claim_fit, run_fit
+from fink_gateway.resolvers.fits import claim_fit
 from fink_gateway.resolvers.objects import AlertPage, ObjectData, alert_page
 from fink_gateway.resolvers.sso_lightcurve import SsoPoints, band_rows, fit_points, sso_points
 from fink_gateway.science.phasecurve import BandParameters, PhaseCurveFit, PhaseCurveModel
@@ -248,7 +248,7 @@ async def sso_phase_curve(
         (hit,) = await cache.get_many([key])
         if hit is not None:
             return _fit_from_plain(hit)
-    fit = await run_fit(fit_points, points.take(rows), chosen, model)
+    fit = await context.fit_pool.run(fit_points, points.take(rows), chosen, model)
     if cache is not None:
         await cache.set_many([(key, _plain_fit(fit))])
     return fit

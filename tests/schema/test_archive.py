@@ -45,6 +45,7 @@ from tests.archive_data import (
     tns_rows,
 )
 from tests.data_paths import FINK_ZTF
+from tests.fit_pool import SHARED_FITS
 from tests.schema.conftest import Executed
 
 pytestmark = pytest.mark.anyio
@@ -66,7 +67,7 @@ class Archive:
     demo: pa.Table
 
     def services(self, settings: Settings = SETTINGS) -> Services:
-        return Services(self.store, settings, self.prefix, None)
+        return Services(self.store, settings, self.prefix, None, fits=SHARED_FITS)
 
     async def execute(
         self,

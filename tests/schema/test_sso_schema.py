@@ -27,6 +27,7 @@ from fink_gateway.science.phasecurve import PhaseCurveFit, fit_phase_curve, redu
 from fink_gateway.store.interface import Store, StoreStats
 from tests.conftest import StoreFactory, store_opener
 from tests.data_paths import FINK_ZTF, SAMPLE_FILES
+from tests.fit_pool import SHARED_FITS
 from tests.resolvers.miriade_server import MIRIADE_8467, closed_port_url, fake_miriade
 from tests.resolvers.test_sso import (
     ALERT_JDS_8467,
@@ -72,7 +73,9 @@ class Stores:
         services: Services | None = None,
     ) -> Run:
         settings = Settings(ephemerides=EphemerisSettings(miriade_url, 5.0))
-        services = services or Services(self.store, settings, prefix or self.full, None)
+        services = services or Services(
+            self.store, settings, prefix or self.full, None, fits=SHARED_FITS
+        )
         context = services.new_context()
         result = await SCHEMA.execute(
             query, variable_values=dict(variables or {}), context_value=context
@@ -379,13 +382,15 @@ async def test_phase_curve_of_one_band(stores: Stores) -> None:
 async def test_phase_curve_is_cached_across_requests(
     stores: Stores, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    services = Services(stores.store, Settings(), stores.full, ResultCache("memory"))
+    services = Services(
+        stores.store, Settings(), stores.full, ResultCache("memory"), fits=SHARED_FITS
+    )
     first = await stores.run(PHASE_CURVE, {"model": "SHG1G2"}, services=services)
 
     async def no_fit(*args: object) -> None:
         raise AssertionError("the cached fit should have been used")
 
-    monkeypatch.setattr("fink_gateway.resolvers.sso.run_fit", no_fit)
+    monkeypatch.setattr(services.fits, "run", no_fit)
     second = await stores.run(PHASE_CURVE, {"model": "SHG1G2"}, services=services)
     assert first.errors == second.errors == []
     assert second.data == first.data
@@ -393,7 +398,7 @@ async def test_phase_curve_is_cached_across_requests(
 
 async def test_phase_curves_count_against_the_fit_limit(stores: Stores) -> None:
     settings = Settings(limits=LimitSettings(max_fits_per_request=1))
-    services = Services(stores.store, settings, stores.full, None)
+    services = Services(stores.store, settings, stores.full, None, fits=SHARED_FITS)
     run = await stores.run(
         """{ solarSystemObject(nameOrNumber: "8467") {
              a: phaseCurve(model: HG) { status } b: phaseCurve(model: HG12) { status } } }""",

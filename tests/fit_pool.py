@@ -1,0 +1,6 @@
+"""One pool of fit workers for every in-process test, stopped at the end of the session
+(each ``Services`` would otherwise start worker processes of its own)."""
+
+from fink_gateway.resolvers.fits import FitPool
+
+SHARED_FITS = FitPool()
