@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import re
 import shlex
+import socket
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -98,3 +102,36 @@ async def drop_prefix(store, prefix: str) -> None:  # type: ignore[no-untyped-de
     for name in await store.list_tables():
         if name == prefix or name.startswith(prefix + "."):
             await store.drop_table(name)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve_gateway(
+    url: str, prefix: str, **settings: str
+) -> tuple[subprocess.Popen[bytes], str]:
+    """The gateway in its own process, as a user runs it; returns (process, GraphQL URL)."""
+    port = free_port()
+    env = dict(os.environ, FINK_GATEWAY_TABLE_PREFIX=prefix,
+               FINK_GATEWAY_LIMITS_MAX_ALIASES="200", FINK_GATEWAY_LOG_LEVEL="warning",
+               **{f"FINK_GATEWAY_{k.upper()}": v for k, v in settings.items()})
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/fink-gateway"), "serve", "--store", url, "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    graphql = f"http://127.0.0.1:{port}/graphql"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                return process, graphql
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None:
+            raise SystemExit(f"the gateway exited: {process.stderr.read().decode()[-2000:]}")
+        time.sleep(0.3)
+    process.kill()
+    raise SystemExit("the gateway did not become ready within 120 s")

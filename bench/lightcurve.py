@@ -50,15 +50,16 @@ LC_COLUMNS = [b"i:fid", b"i:jd", b"i:magpsf", b"i:sigmapsf"]
 FLOOR_TYPES = {b"i:fid": ">i4", b"i:jd": ">f8", b"i:magpsf": ">f4", b"i:sigmapsf": ">f4"}
 
 
-async def load_data(store, alerts: int, prefix: str = PREFIX  # type: ignore[no-untyped-def]
-                    ) -> tuple[list[str], list[str]]:
-    """Ingest demo alerts plus 100 objects stretched to ~500 points; return (long, all) ids."""
+async def load_data(store, alerts: int, prefix: str = PREFIX,  # type: ignore[no-untyped-def]
+                    n_long: int = 100) -> tuple[list[str], list[str]]:
+    """Ingest demo alerts plus ``n_long`` objects stretched to ~500 points; return (long, all)
+    ids."""
     batches = list(generate_alerts(alerts, seed=1, with_cutouts=False))
     demo = pa.concat_tables(batches)
     counts = pc.value_counts(demo.column("objectId")).to_pylist()
     counts.sort(key=lambda c: -c["counts"])
-    top = [c["values"] for c in counts[:100]]
-    mean = sum(c["counts"] for c in counts[:100]) / 100
+    top = [c["values"] for c in counts[:n_long]]
+    mean = sum(c["counts"] for c in counts[:n_long]) / n_long
     long = demo.filter(pc.is_in(demo.column("objectId"), pa.array(top)))
     stretched = with_epochs(long, max(1, math.ceil(500 / mean)), 0.37)
     others = demo.filter(pc.invert(pc.is_in(demo.column("objectId"), pa.array(top))))

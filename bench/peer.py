@@ -17,20 +17,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, drop_prefix_at, write_section
+from bench.common import ROOT, drop_prefix_at, serve_gateway, write_section
 from bench.lightcurve import load_data
 from fink_gateway.ingest.pipeline import ingest_files
 from fink_gateway.store.factory import open_store
@@ -62,36 +58,6 @@ async def fill(url: str, prefix: str, data: str) -> list[str]:
         return long_ids
     finally:
         await store.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def serve(url: str, prefix: str) -> tuple[subprocess.Popen[bytes], str]:
-    """The gateway in its own process, as a user runs it; returns (process, GraphQL URL)."""
-    port = free_port()
-    env = dict(os.environ, FINK_GATEWAY_TABLE_PREFIX=prefix,
-               FINK_GATEWAY_LIMITS_MAX_ALIASES="200", FINK_GATEWAY_LOG_LEVEL="warning")
-    process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/fink-gateway"), "serve", "--store", url, "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    graphql = f"http://127.0.0.1:{port}/graphql"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                return process, graphql
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None:
-            raise SystemExit(f"the gateway exited: {process.stderr.read().decode()[-2000:]}")
-        time.sleep(0.3)
-    process.kill()
-    raise SystemExit("the gateway did not become ready within 120 s")
 
 
 def peer(*args: str) -> str:
@@ -142,7 +108,7 @@ def main(args: argparse.Namespace) -> str:
             ids = asyncio.run(fill(url, prefix, data))
             ids_file = Path(tmp.name) / f"{data}.ids"
             ids_file.write_text("\n".join(ids) + "\n")
-            process, graphql = serve(url, prefix)
+            process, graphql = serve_gateway(url, prefix)
             try:
                 peer(str(PEER_PYTHON), str(PEER / "load.py"), "--from-gateway", graphql,
                      str(ids_file))

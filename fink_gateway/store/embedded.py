@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import TypeVar
@@ -176,13 +176,19 @@ class EmbeddedStore:
             if any(r.limit is not None or r.keys_only for r in ranges):
                 return [CellBlock.from_rows(_scan_range(connection, name, r, False, decode),
                                             wanted) for r in ranges]
-            keys, blobs, counts = _ranges_blobs(connection, name, ranges)
-            whole = block(keys, blobs, wanted) if keys else CellBlock([], {})
+            parts, owners = [], []
+            for owner, keys, blobs in _ranges_chunks(connection, name, ranges):
+                parts.append(block(keys, blobs, wanted))  # the chunk's blobs are freed here
+                owners.append(np.asarray(owner, dtype=np.int64))
+            whole = CellBlock.concat(parts) if parts else CellBlock([], {})
+            owned = np.concatenate(owners) if owners else np.zeros(0, np.int64)
+            if len(owned) > 1 and bool((owned[1:] < owned[:-1]).any()):
+                order = np.argsort(owned, kind="stable")  # range order, rows kept in order
+                whole, owned = whole.take(order), owned[order]
             held = _holding_any(whole)
             if held is not None:
-                owner = np.repeat(np.arange(len(counts)), counts)[held]
-                counts = np.bincount(owner, minlength=len(counts)).tolist()
-                whole = whole.take(held)
+                whole, owned = whole.take(held), owned[held]
+            counts = np.bincount(owned, minlength=len(ranges)).tolist()
             return CellBlock.split(whole, counts)
 
         blocks = await self._call(self._db.read, table, scan_all)
@@ -355,49 +361,39 @@ def _scan_range(
 
 
 _RANGES_PER_STATEMENT = 300
+_ROWS_PER_CHUNK = 8192  # stored rows held at once: bounds a large answer's memory
 
 
-def _ranges_blobs(connection: sqlite3.Connection, table_sql: str, ranges: Sequence[ScanRange]
-                  ) -> tuple[list[bytes], list[bytes], list[int]]:
-    """Keys and stored rows of every range (none with a limit), in range order, and the
-    number of rows of each. Bounded forward ranges are read by one statement per few hundred
-    ranges (a join of their bounds with the table's key index), the others one by one."""
-    keys: list[bytes] = []
-    blobs: list[bytes] = []
-    counts = [0] * len(ranges)
+def _ranges_chunks(connection: sqlite3.Connection, table_sql: str, ranges: Sequence[ScanRange]
+                   ) -> Iterator[tuple[list[int], list[bytes], list[bytes]]]:
+    """(range index, key, stored row) of the rows of every range (none with a limit), a
+    chunk of rows at a time. Bounded forward ranges are read by one statement per few hundred
+    ranges (a join of their bounds with the table's key index), the others one by one. Rows
+    of one range come in its order; ranges may come in any order."""
     joined = [i for i, r in enumerate(ranges)
               if not r.reverse and r.stop is not None and r.start < r.stop]
-    alone = set(range(len(ranges))) - set(joined)
-    found: dict[int, list[tuple[bytes, bytes]]] = {}
+    statements: list[tuple[str, list[object]]] = []
     for at in range(0, len(joined), _RANGES_PER_STATEMENT):
         chunk = joined[at:at + _RANGES_PER_STATEMENT]
         values = ",".join("(?,?,?)" for _ in chunk)
         params: list[object] = []
         for i in chunk:
             params += [i, ranges[i].start, ranges[i].stop]
-        sql = (f"WITH r(i, lo, hi) AS (VALUES {values}) SELECT r.i, t.key, t.cells "
-               f"FROM r CROSS JOIN {table_sql} AS t WHERE t.key >= r.lo AND t.key < r.hi "
-               "ORDER BY r.i, t.key")
-        for i, key, blob in connection.execute(sql, params):
-            found.setdefault(i, []).append((key, blob))
-    for i in sorted(alone):
-        found[i] = _range_blobs(connection, table_sql, ranges[i])
-    for i in range(len(ranges)):
-        rows = found.get(i, ())
-        counts[i] = len(rows)
-        for key, blob in rows:
-            keys.append(key)
-            blobs.append(blob)
-    return keys, blobs, counts
-
-
-def _range_blobs(connection: sqlite3.Connection, table_sql: str, r: ScanRange
-                 ) -> list[tuple[bytes, bytes]]:
-    """(key, stored row) of every row of a range without a limit, in its order."""
-    if r.stop is not None and r.stop <= r.start:
-        return []
-    sql, params = _range_sql(table_sql, r, "key, cells")
-    return connection.execute(sql, params).fetchall()
+        statements.append((
+            f"WITH r(i, lo, hi) AS (VALUES {values}) SELECT r.i, t.key, t.cells "
+            f"FROM r CROSS JOIN {table_sql} AS t WHERE t.key >= r.lo AND t.key < r.hi "
+            "",
+            params,
+        ))
+    for i in sorted(set(range(len(ranges))) - set(joined)):
+        r = ranges[i]
+        if r.stop is None or r.start < r.stop:
+            statements.append(_range_sql(table_sql, r, f"{i}, key, cells"))
+    for sql, params in statements:
+        cursor = connection.execute(sql, params)
+        while rows := cursor.fetchmany(_ROWS_PER_CHUNK):
+            owner, keys, blobs = zip(*rows, strict=True)
+            yield list(owner), list(keys), list(blobs)
 
 
 def _range_sql(table_sql: str, r: ScanRange, selected: str) -> tuple[str, list[object]]:

@@ -209,13 +209,21 @@ def unpack_block(blobs: Sequence[bytes], layout: Layout, wanted: Sequence[bytes]
                  ) -> dict[bytes, CellColumn]:
     """The ``wanted`` columns of packed rows that all share ``layout``, as cell columns:
     fixed-width cells cut out of one byte matrix of the rows' heads (no per-cell work),
-    variable ones sliced per row."""
+    variable ones sliced per row. The matrix spans only the bytes the wanted columns need,
+    and each column is copied out of it, so nothing keeps the rest of the rows alive."""
     n = len(blobs)
     head = layout.lengths_at
     n_variable = len(layout.columns) - layout.n_fixed
     index = {column: j for j, column in enumerate(layout.columns)}
     wanted_variable = [c for c in wanted if index.get(c, -1) >= layout.n_fixed]
-    size = head + (4 * n_variable if wanted_variable else 0)
+    if wanted_variable:
+        size = head + 4 * n_variable
+    else:
+        size = max(
+            [layout.offsets[0] if layout.n_fixed else head]
+            + [layout.offsets[j] + layout.widths[j]
+               for j in (index.get(c, -1) for c in wanted) if 0 <= j < layout.n_fixed]
+        )
     heads = np.frombuffer(b"".join(blob[:size] for blob in blobs), dtype=np.uint8)
     heads = heads.reshape(n, size)
     out: dict[bytes, CellColumn] = {}
@@ -226,7 +234,7 @@ def unpack_block(blobs: Sequence[bytes], layout: Layout, wanted: Sequence[bytes]
         present = (heads[:, _HEAD + j // 8] >> (j % 8)) & 1 == 1
         if j < layout.n_fixed:
             at, width = layout.offsets[j], layout.widths[j]
-            out[column] = CellColumn(present, heads[:, at:at + width])
+            out[column] = CellColumn(present, heads[:, at:at + width].copy())
     if wanted_variable:
         lengths = heads[:, head:size].copy().view(">u4").astype(np.int64)
         ends = np.cumsum(lengths, axis=1) + size

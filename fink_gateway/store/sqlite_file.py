@@ -26,7 +26,9 @@ PAGE_SIZE = 16384
 _CONNECTION_PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
     "PRAGMA temp_store=MEMORY",
-    "PRAGMA mmap_size=268435456",
+    # each connection maps the file on its own, and mapped pages count in the process's
+    # resident memory: 64 MiB per connection reads as fast here as 256 MiB did
+    "PRAGMA mmap_size=67108864",
 )
 _WRITER_CACHE_KIB = 131072
 _READER_CACHE_KIB = 32768

@@ -382,3 +382,38 @@ async def test_unknown_families_and_bad_names_are_invalid_arguments(store_factor
         with pytest.raises(InvalidArgument):
             await store.create_table(table + "x", families)
     assert await store.get_rows(table, [b"a"], [b"i:unknown"]) == [None]
+
+
+async def test_scan_columns_holds_what_scan_returns(store_factory, monkeypatch) -> None:
+    """Column blocks hold the rows and cells a projected scan returns, range by range, for
+    packed and per-row writes, ranges read together or alone, and reads cut in chunks."""
+    monkeypatch.setattr("fink_gateway.store.embedded._ROWS_PER_CHUNK", 3)
+    store, table = await fresh(store_factory)
+    keys = [b"o%d_%d" % (o, t) for o in range(4) for t in range(5)]
+    batch = CellBatch(
+        keys[:15],
+        [
+            (b"i:f", pa.array([b"%04d" % i if i % 4 else None for i in range(15)], pa.binary(4))),
+            (b"i:s", pa.array([b"s" * (i % 3) if i % 5 else None for i in range(15)], pa.binary())),
+            (b"d:x", pa.array([b"x%d" % i for i in range(15)], pa.binary())),
+        ],
+    )
+    await store.put_batch(table, batch)
+    await store.put_rows(table, [(k, {b"i:f": b"rows", b"d:y": k}) for k in keys[12:]])
+    ranges = [
+        ScanRange.prefix(b"o1_"),
+        ScanRange.prefix(b"o3_", reverse=True),
+        ScanRange(start=b"o2_3"),  # no stop
+        ScanRange.prefix(b"o0_"),
+        ScanRange(start=b"o1_2", stop=b"o2_1"),  # overlaps the first
+        ScanRange(start=b"o9", stop=b"o9"),  # empty
+        ScanRange.prefix(b"p"),  # no rows
+        ScanRange.prefix(b"o2_", limit=2),
+    ]
+    for columns in ([b"i:f"], [b"i:f", b"i:s"], [b"d:x", b"d:y"], [b"i:s", b"d:y", b"i:zz"]):
+        blocks = await store.scan_columns(table, ranges, columns)
+        scanned = await store.scan(table, ranges, columns)
+        assert len(blocks) == len(scanned) == len(ranges)
+        for r, block, rows in zip(ranges, blocks, scanned, strict=True):
+            got = [(block.keys[i], block.cells(i)) for i in range(len(block))]
+            assert got == rows, (r, columns)
