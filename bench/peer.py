@@ -35,6 +35,7 @@ PEER = ROOT.parent / "shared" / "peers" / "postgraphile"
 SAMPLES = ROOT / "tests" / "data" / "fink-ztf"
 PEER_PYTHON = Path("/tmp/pg-peer/venv/bin/python")
 SHAPES = ("lc1", "lc100", "lc100_alias", "summary")
+CACHE_TTL = {"on": "300", "off": "0"}  # cache.ttl_seconds; 0 disables the result cache
 GOALS = {"lc100": 2.0, "lc1": 1.0, "summary": 1.0, "lc100_alias": None}
 
 
@@ -108,13 +109,13 @@ def main(args: argparse.Namespace) -> str:
             ids = asyncio.run(fill(url, prefix, data))
             ids_file = Path(tmp.name) / f"{data}.ids"
             ids_file.write_text("\n".join(ids) + "\n")
-            process, graphql = serve_gateway(url, prefix)
+            process, graphql = serve_gateway(url, prefix, cache_ttl_seconds=CACHE_TTL[args.cache])
             try:
                 peer(str(PEER_PYTHON), str(PEER / "load.py"), "--from-gateway", graphql,
                      str(ids_file))
                 for c in (int(x) for x in args.concurrency.split(",")):
                     results = run_bench(graphql, ids_file, c, args.requests)
-                    rows.append((data, store_kind.lower(), c, results))
+                    rows.append((data, f"{store_kind.lower()}, cache {args.cache}", c, results))
                     print(table(rows[-1:]), flush=True)
             finally:
                 process.terminate()
@@ -132,10 +133,13 @@ if __name__ == "__main__":
     parser.add_argument("--data", default="samples,long", help="samples, long, or both")
     parser.add_argument("--concurrency", default="1,4", help="client concurrency levels")
     parser.add_argument("--requests", type=int, default=400, help="requests per shape per server")
+    parser.add_argument("--cache", choices=sorted(CACHE_TTL), default="off",
+                        help="the gateway's result cache (default off: every request reads "
+                        "the store, as every PostgreSQL query does)")
     parser.add_argument("--output", type=Path, help="BENCHMARKS.md to update")
     ns = parser.parse_args()
     report = main(ns)
     print(report)
     if ns.output:
         kind = "HBase" if ns.store.startswith("hbase://") else "embedded"
-        write_section(ns.output, f"Versus PostGraphile ({kind})", report)
+        write_section(ns.output, f"Versus PostGraphile ({kind}, cache {ns.cache})", report)

@@ -121,7 +121,7 @@ class Reader:
         self.store = CountingStore(store)
         self.prefix = prefix
         self._types = types
-        self._cache = cache
+        self._cache = cache if cache is not None and cache.ttl > 0 else None  # 0: disabled
         self._version: asyncio.Future[str] | None = None
         self.rows_by_prefix: DataLoader[RowsKey, list[Row]] = DataLoader(
             load_fn=self._load_prefixes
@@ -223,10 +223,13 @@ class Reader:
         from_plain: Callable[[Any], T],
     ) -> list[T]:
         """Cached results first; the rest in one store call per (table, columns)."""
-        version = await self.data_version()
-        cache_keys = [self._cache_key(version, k) + "|" + kind for k in keys]
-        cached = await self._cache.get_many(cache_keys) if self._cache else [None] * len(keys)
-        results: list[T | None] = [None if c is None else from_plain(c) for c in cached]
+        results: list[T | None] = [None] * len(keys)
+        cache_keys: list[str] = []
+        if self._cache:
+            version = await self.data_version()
+            cache_keys = [self._cache_key(version, k) + "|" + kind for k in keys]
+            cached = await self._cache.get_many(cache_keys)
+            results = [None if c is None else from_plain(c) for c in cached]
         groups: dict[tuple[tables.TableSpec, tuple[Column, ...]], list[int]] = defaultdict(list)
         for i, key in enumerate(keys):
             if results[i] is None:

@@ -165,9 +165,10 @@ def _decode(blocks: Sequence[CellBlock], types: Types, columns: Sequence[Column]
     return _Source(owner, decoded)
 
 
-def _key_jd(blocks: Sequence[CellBlock]) -> np.ndarray:
-    """JD of every main-table row, from its key ``objectId_jd``."""
-    return tables.jd_of_keys(key for block in blocks for key in block.keys)
+def _main_jd(blocks: Sequence[CellBlock], decoded: Decoded | None) -> np.ndarray:
+    """JD of every main-table row: its ``i:jd`` cell when read, else its key's."""
+    keys = [key for block in blocks for key in block.keys]
+    return tables.jd_of_rows(keys, None if decoded is None else decoded.values)
 
 
 def _seen(owner: np.ndarray, jd: np.ndarray, valid_owner: np.ndarray,
@@ -194,7 +195,8 @@ def assemble(
     upper-limit blocks and types, bad-quality blocks and types, when limits are asked)."""
     n = len(main)
     valid = _decode(main, main_types, main_columns)
-    valid.columns["jd"] = Decoded(_key_jd(main))
+    cells = valid.columns.get("jd") if main_types.get(b"i:jd") == "double" else None
+    valid.columns["jd"] = Decoded(_main_jd(main, cells))
     sources = [valid]
     if history is not None:
         upper_rows, upper_types, bad_rows, bad_types = history

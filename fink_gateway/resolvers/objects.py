@@ -16,7 +16,13 @@ import numpy as np
 import pandas as pd
 
 from fink_gateway.layout import tables
-from fink_gateway.loaders.decoding import Types, decode_column, decode_record, qualifier
+from fink_gateway.loaders.decoding import (
+    Types,
+    decode_cells,
+    decode_column,
+    decode_record,
+    qualifier,
+)
 from fink_gateway.loaders.reader import ALL, KEYS, LATEST, Reader
 from fink_gateway.resolvers.columns import CLASSIFICATION_COLUMNS
 from fink_gateway.resolvers.lightcurve import LightCurveArgs, LightCurveData, light_curves
@@ -24,6 +30,8 @@ from fink_gateway.resolvers.object_plan import ObjectPlan
 from fink_gateway.science.classification import CLASSIFICATION_INPUTS, classify, is_simbad_label
 from fink_gateway.store.cell_block import CellBlock
 from fink_gateway.store.types import Column, Row
+
+_JD = b"i:jd"
 
 JD = b"i:jd"
 
@@ -56,8 +64,11 @@ class ObjectData:
 
     @cached_property
     def jd(self) -> np.ndarray:
-        """JD of every alert, from the row keys (``objectId_jd``)."""
-        return tables.jd_of_keys(self.block.keys)
+        """JD of every alert: its ``i:jd`` cell when read, else its row key's."""
+        cells = None
+        if _JD in self.columns and self.types.get(_JD) == "double":
+            cells = decode_cells(self.block.column(_JD), "double").values
+        return tables.jd_of_rows(self.block.keys, cells)
 
     @cached_property
     def table(self) -> dict[str, np.ndarray | list]:

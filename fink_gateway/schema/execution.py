@@ -7,7 +7,8 @@ than the light curves cost to read and assemble. :class:`FastExecutionContext` c
 an object of a *plain* type (``Object``, ``LightCurve``, ``Colour``, ``Alert``) in one
 step when every field the query selects on it is plain: an attribute, or a synchronous
 resolver without arguments, whose value is a scalar or another plain object (or a field
-with its own completer, such as ``Object.lightcurve``). The fields are those graphql-core
+with its own completer, such as ``Object.lightcurve``, whose arguments are coerced once per
+query field, not once per object). The fields are those graphql-core
 collected (aliases, fragments, ``@include``/``@skip``); the value of each is serialised by
 its scalar, exactly as field-by-field execution does (the recorded-answers test checks it).
 A field that is not plain, a value that is not what was expected, or any exception sends
@@ -103,8 +104,7 @@ def _field_completer(type_name: str, name: str, field: GraphQLField) -> FieldCom
     if special is not None:
 
         def with_arguments(ctx: FastExecutionContext, source: Any, details: Any) -> Any:
-            arguments = get_argument_values(field, details[0].node, ctx.variable_values)
-            return complete(ctx, special(source, arguments), details)
+            return complete(ctx, special(source, ctx.arguments_of(field, details)), details)
 
         return with_arguments
     if field.args:
@@ -142,6 +142,17 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _has_middleware(self) -> bool:
         manager = self.middleware_manager
         return bool(manager is not None and getattr(manager, "middlewares", None))
+
+    def arguments_of(self, field: GraphQLField, details: Any) -> dict[str, Any]:
+        """The field's coerced arguments, once per field of the query: the same node in
+        every object of a list has the same arguments (the variables are the request's)."""
+        node = details[0].node
+        memo: dict[int, tuple[Any, dict[str, Any]]] = self.__dict__.setdefault("_arguments", {})
+        found = memo.get(id(node))
+        if found is None or found[0] is not node:
+            found = (node, get_argument_values(field, node, self.variable_values))
+            memo[id(node)] = found
+        return found[1]
 
     def complete_plain(self, type_: GraphQLObjectType, source: Any, details: Any) -> Any:
         """The JSON-ready value of one plain object (raises NotPlain when it is not)."""

@@ -156,6 +156,17 @@ class CellBlock:
             return int(cumulative[self.stop] - cumulative[self.start])
         return int(self.cumulative_cells()[-1])
 
+    @staticmethod
+    def cells_in(blocks: Sequence[CellBlock]) -> int:
+        """Cells present in all ``blocks`` (one numpy pass when they slice one block)."""
+        parent = blocks[0].parent if blocks else None
+        if parent is None or any(b.parent is not parent for b in blocks):
+            return sum(b.cell_count() for b in blocks)
+        cumulative = parent.cumulative_cells()
+        starts = np.fromiter((b.start for b in blocks), np.int64, len(blocks))
+        stops = np.fromiter((b.stop for b in blocks), np.int64, len(blocks))
+        return int((cumulative[stops] - cumulative[starts]).sum())
+
     def cumulative_cells(self) -> np.ndarray:
         """Cells present in rows ``0:i``, for every ``i`` (computed once)."""
         if self._cumulative is None:

@@ -38,6 +38,6 @@ class CountingStore:
     ) -> list[CellBlock]:
         blocks = await self.store.scan_columns(table, ranges, columns)
         rows = sum(len(b) for b in blocks)
-        cells = sum(b.cell_count() for b in blocks)
+        cells = CellBlock.cells_in(blocks)
         self.stats.record(rows, cells, columns)
         return blocks

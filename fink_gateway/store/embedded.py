@@ -170,12 +170,14 @@ class EmbeddedStore:
         decode = self._decoder(projection_of(wanted))
         block = self._layouts.block
 
-        def scan_all(connection: sqlite3.Connection) -> list[CellBlock]:
+        def scan_all(connection: sqlite3.Connection) -> tuple[list[CellBlock], int, int]:
+            """The blocks of the ranges, and how many rows and cells they hold."""
             connection.execute("BEGIN")  # one snapshot for every range
             self._check_projection(connection, table, wanted)
             if any(r.limit is not None or r.keys_only for r in ranges):
-                return [CellBlock.from_rows(_scan_range(connection, name, r, False, decode),
-                                            wanted) for r in ranges]
+                blocks = [CellBlock.from_rows(_scan_range(connection, name, r, False, decode),
+                                              wanted) for r in ranges]
+                return blocks, sum(map(len, blocks)), CellBlock.cells_in(blocks)
             parts, owners = [], []
             for owner, keys, blobs in _ranges_chunks(connection, name, ranges):
                 parts.append(block(keys, blobs, wanted))  # the chunk's blobs are freed here
@@ -189,11 +191,10 @@ class EmbeddedStore:
             if held is not None:
                 whole, owned = whole.take(held), owned[held]
             counts = np.bincount(owned, minlength=len(ranges)).tolist()
-            return CellBlock.split(whole, counts)
+            return CellBlock.split(whole, counts), len(whole), whole.cell_count()
 
-        blocks = await self._call(self._db.read, table, scan_all)
-        cells = sum(b.cell_count() for b in blocks)
-        self.stats.record(sum(map(len, blocks)), cells, columns)
+        blocks, rows, cells = await self._call(self._db.read, table, scan_all)
+        self.stats.record(rows, cells, columns)
         return blocks
 
     async def put_rows(self, table: str, rows: Iterable[Row]) -> int:

@@ -141,6 +141,17 @@ def layout_id_of(blob: bytes) -> int:
     return struct.unpack_from(">I", blob, 1)[0]
 
 
+def layout_ids_of(blobs: Sequence[bytes]) -> np.ndarray:
+    """The layout id of each stored row, -1 for a row in another encoding (one numpy pass
+    over the rows' first bytes)."""
+    heads = b"".join(blob[:_HEAD] for blob in blobs)
+    if len(heads) != _HEAD * len(blobs):  # a row shorter than a head: not packed
+        return np.array([layout_id_of(b) if is_packed(b) else -1 for b in blobs], np.int64)
+    matrix = np.frombuffer(heads, dtype=np.uint8).reshape(len(blobs), _HEAD)
+    ids = matrix[:, 1:].copy().view(">u4")[:, 0].astype(np.int64)
+    return np.where(matrix[:, 0] == TAG, ids, -1)
+
+
 def unpack_row(blob: bytes, layout: Layout, wanted: set[bytes] | None = None) -> Cells:
     """The cells of a packed row (only ``wanted`` columns when given)."""
     columns = layout.columns

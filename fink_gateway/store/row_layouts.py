@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from fink_gateway.store.packed_rows import (
     Projector,
     is_packed,
     layout_id_of,
+    layout_ids_of,
     unpack_block,
     unpack_row,
 )
@@ -97,14 +97,13 @@ class LayoutRegistry:
     def block(self, keys: list[bytes], blobs: list[bytes], wanted: Sequence[bytes]) -> CellBlock:
         """Stored rows as a block of the ``wanted`` columns (rows of one packed layout are cut
         column-wise in one pass; other rows are decoded one by one)."""
-        groups: dict[int, list[int]] = defaultdict(list)
-        for i, blob in enumerate(blobs):
-            groups[layout_id_of(blob) if is_packed(blob) else -1].append(i)
-        if len(groups) == 1 and -1 not in groups:
-            ((layout_id, _),) = groups.items()
-            return CellBlock(keys, unpack_block(blobs, self.get(layout_id), wanted))
+        layout_ids = layout_ids_of(blobs)
+        first = int(layout_ids[0]) if len(layout_ids) else -1
+        if first >= 0 and bool((layout_ids == first).all()):
+            return CellBlock(keys, unpack_block(blobs, self.get(first), wanted))
         parts, order = [], []
-        for layout_id, where in groups.items():
+        for layout_id in np.unique(layout_ids).tolist():
+            where = np.flatnonzero(layout_ids == layout_id).tolist()
             part_keys = [keys[i] for i in where]
             part_blobs = [blobs[i] for i in where]
             if layout_id == -1:
