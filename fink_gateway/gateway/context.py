@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from fink_gateway.gateway.config import Settings
 from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.loaders.reader import Reader, TypesCache
+from fink_gateway.resolvers.classes import KnownLabelsMemo
+from fink_gateway.resolvers.ephemerides import MiriadeClients
 from fink_gateway.resolvers.fits import FitPool
 from fink_gateway.store.interface import Store
 
@@ -20,12 +22,15 @@ class RequestContext:
     settings: Settings
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     fit_pool: FitPool = field(default_factory=FitPool)  # the application's fit workers
+    labels: KnownLabelsMemo = field(default_factory=KnownLabelsMemo)
+    miriade: MiriadeClients = field(default_factory=MiriadeClients)
     fits: int = 0  # expensive fits asked for so far in this request
 
 
 @dataclass
 class Services:
-    """Process-wide objects shared by every request."""
+    """The application's objects shared by every request: store, settings, caches, fit
+    workers, Miriade clients."""
 
     store: Store
     settings: Settings
@@ -33,10 +38,14 @@ class Services:
     cache: ResultCache | None
     types: TypesCache = field(default_factory=TypesCache)
     fits: FitPool = field(default_factory=FitPool)
+    labels: KnownLabelsMemo = field(default_factory=KnownLabelsMemo)
+    miriade: MiriadeClients = field(default_factory=MiriadeClients)
 
     def new_context(self, request_id: str | None = None) -> RequestContext:
         reader = Reader(self.store, self.prefix, self.types, self.cache)
-        context = RequestContext(reader, self.settings, fit_pool=self.fits)
+        context = RequestContext(
+            reader, self.settings, fit_pool=self.fits, labels=self.labels, miriade=self.miriade
+        )
         if request_id:
             context.request_id = request_id
         return context

@@ -33,11 +33,6 @@ def _validity_from_mask(valid: pa.Array) -> pa.Buffer:
     return pa.py_buffer(bits.tobytes())
 
 
-def constant_column(value: bytes, length: int) -> pa.Array:
-    """The same cell bytes on every row."""
-    return pa.array([value] * length, pa.binary())
-
-
 def jd_text(jd: np.ndarray) -> list[str]:
     """JDs as Java ``Double.toString`` text (Python ``repr``), as Fink's row keys hold them."""
     return [repr(float(x)) for x in jd.tolist()]

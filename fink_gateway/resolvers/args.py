@@ -16,9 +16,9 @@ from astropy.coordinates import Angle
 from astropy.time import Time
 
 from fink_gateway.errors import InvalidArgument
+from fink_gateway.science.times import MJD_OFFSET
 
 OBJECT_ID = re.compile(r"ZTF\d{2}[a-z]{7}\Z")
-MJD_OFFSET = 2400000.5
 _JD_MIN = 2400000.0  # numbers at least this large are JDs, smaller ones MJDs (Fink's rule)
 
 

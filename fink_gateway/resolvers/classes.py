@@ -116,11 +116,16 @@ def _unknown_class_message(name: str, known: KnownLabels) -> str:
 NO_LABELS = KnownLabels(frozenset(), frozenset())
 
 
-async def resolve_class(reader: Reader, name: str) -> ClassTarget:
-    """:func:`class_target`, reading the labels found in the data only when the built-in
-    lists do not hold ``name``."""
+async def resolve_class(
+    reader: Reader, name: str, memo: KnownLabelsMemo | None = None
+) -> ClassTarget:
+    """:func:`class_target`, reading the labels found in the data (through ``memo`` when
+    given) only when the built-in lists do not hold ``name``."""
     target = _target(name, NO_LABELS)
-    return target if target is not None else class_target(name, await known_labels(reader))
+    if target is not None:
+        return target
+    known = await (memo.get(reader) if memo is not None else known_labels(reader))
+    return class_target(name, known)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,24 +149,31 @@ def class_catalog(known: KnownLabels) -> list[ClassEntry]:
     return fink + tns + simbad
 
 
-_labels_cache: dict[tuple[int, str, str], tuple[float, KnownLabels]] = {}
+class KnownLabelsMemo:
+    """The labels found in the data, per table prefix and data version, each kept for
+    ``LABELS_TTL_S`` at most; one per application (``Services.labels``)."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[str, str], tuple[float, KnownLabels]] = {}
+
+    async def get(self, reader: Reader) -> KnownLabels:
+        key = (reader.prefix, await reader.data_version())
+        now = time.monotonic()
+        found = self._found.get(key)
+        if found is not None and now - found[0] < LABELS_TTL_S:
+            return found[1]
+        labels = await known_labels(reader)
+        for stale in [k for k, (t, _) in self._found.items() if now - t >= LABELS_TTL_S]:
+            del self._found[stale]
+        self._found[key] = (now, labels)
+        return labels
 
 
 async def known_labels(reader: Reader) -> KnownLabels:
     """Labels present in the data: SIMBAD labels from the per-night counts of
     ``statistics_class`` (one scan), TNS types from the keys of ``tns`` (one short scan per
-    distinct type). Kept per table prefix and data version, for ``LABELS_TTL_S`` at most.
-    """
-    key = (id(reader.store.store), reader.prefix, await reader.data_version())
-    now = time.monotonic()
-    cached = _labels_cache.get(key)
-    if cached is not None and now - cached[0] < LABELS_TTL_S:
-        return cached[1]
-    labels = KnownLabels(await _simbad_in_statistics(reader), await _tns_types_in_keys(reader))
-    for stale in [k for k, (t, _) in _labels_cache.items() if now - t >= LABELS_TTL_S]:
-        del _labels_cache[stale]
-    _labels_cache[key] = (now, labels)
-    return labels
+    distinct type). :class:`KnownLabelsMemo` keeps them between requests."""
+    return KnownLabels(await _simbad_in_statistics(reader), await _tns_types_in_keys(reader))
 
 
 _NOT_LABELS = frozenset({"simbad_tot", "simbad_gal"})

@@ -9,7 +9,6 @@ that has nothing stored.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
@@ -136,18 +135,31 @@ class FirstAvailable:
         return None
 
 
-@functools.lru_cache(maxsize=8)
-def miriade_client(url: str, timeout_s: float) -> MiriadeClient:
-    """The process-wide client of one endpoint (its cache is shared by every request)."""
-    return MiriadeClient(url, timeout_s)
+class MiriadeClients:
+    """One client per Miriade endpoint, whose cache every request shares; one per
+    application (``Services.miriade``)."""
+
+    def __init__(self) -> None:
+        self._clients: dict[tuple[str, float], MiriadeClient] = {}
+
+    def client(self, url: str, timeout_s: float) -> MiriadeClient:
+        found = self._clients.get((url, timeout_s))
+        if found is None:
+            found = self._clients[(url, timeout_s)] = MiriadeClient(url, timeout_s)
+        return found
 
 
 def ephemeris_provider(
-    reader: Reader, miriade_url: str = "", miriade_timeout_s: float = 30.0
+    reader: Reader,
+    miriade_url: str = "",
+    miriade_timeout_s: float = 30.0,
+    clients: MiriadeClients | None = None,
 ) -> EphemerisProvider:
-    """Stored ephemerides, then Miriade at ``miriade_url`` when one is given."""
+    """Stored ephemerides, then Miriade at ``miriade_url`` when one is given (its client
+    from ``clients``, else a new one)."""
     stored = StoredEphemerides(reader)
     if not miriade_url:
         return stored
-    miriade = MiriadeEphemerides(miriade_client(miriade_url, miriade_timeout_s))
+    clients = clients if clients is not None else MiriadeClients()
+    miriade = MiriadeEphemerides(clients.client(miriade_url, miriade_timeout_s))
     return FirstAvailable([stored, miriade])

@@ -24,12 +24,12 @@ from fink_gateway.resolvers.object_plan import object_plan
 from fink_gateway.resolvers.objects import load_objects
 from fink_gateway.resolvers.records import AlertRecord
 from fink_gateway.resolvers.selection import field_selection
-from fink_gateway.resolvers.times import iso_time
 from fink_gateway.schema.alert import Alert, alert_from_record
 from fink_gateway.schema.arguments import After, First, SinceOrFinkStart, UntilOrNow
 from fink_gateway.schema.object import Object
 from fink_gateway.schema.pagination import AlertConnection, PageInfo, page
 from fink_gateway.schema.scalars import Long
+from fink_gateway.science.times import iso_time
 
 # --- tracklets -----------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ import strawberry
 
 from fink_gateway.resolvers import args
 from fink_gateway.resolvers import cutouts as stamps
-from fink_gateway.resolvers.times import iso_time
+from fink_gateway.science.times import iso_time
 
 
 @strawberry.enum(description="Which stamp of an alert (ZTF cutoutScience/Template/Difference).")

@@ -6,6 +6,8 @@ from enum import Enum
 
 import strawberry
 
+from fink_gateway.science.photometry import BANDS
+
 
 @strawberry.enum(description="ZTF filter: g (fid 1), r (fid 2), i (fid 3).")
 class Band(Enum):
@@ -14,7 +16,7 @@ class Band(Enum):
     i = "i"
 
 
-FID_OF_BAND = {Band.g: 1, Band.r: 2, Band.i: 3}
+FID_OF_BAND = {Band(name): fid for fid, name in BANDS.items()}
 BAND_OF_FID = {v: k for k, v in FID_OF_BAND.items()}
 
 

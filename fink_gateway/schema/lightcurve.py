@@ -6,8 +6,8 @@ import numpy as np
 import strawberry
 
 from fink_gateway.resolvers.lightcurve import LightCurveData
-from fink_gateway.resolvers.times import MJD_OFFSET
 from fink_gateway.schema.scalars import FloatSeries, IntSeries, StringSeries
+from fink_gateway.science.times import MJD_OFFSET
 
 
 @strawberry.type(

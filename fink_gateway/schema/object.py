@@ -11,7 +11,6 @@ from fink_gateway.resolvers import args
 from fink_gateway.resolvers.lightcurve import LightCurveArgs, light_curves
 from fink_gateway.resolvers.objects import ObjectData, alert_page
 from fink_gateway.resolvers.periods import object_period, period_args
-from fink_gateway.resolvers.times import iso_time
 from fink_gateway.schema.alert import Alert, alert_from_record
 from fink_gateway.schema.arguments import Since, Until
 from fink_gateway.schema.classification import Classification, classification_of
@@ -23,6 +22,7 @@ from fink_gateway.schema.lightcurve import LightCurve
 from fink_gateway.schema.pagination import AlertConnection, alert_connection
 from fink_gateway.schema.period import PeriodFit, PeriodMethod
 from fink_gateway.science.coords import constellation, galactic, mean_position
+from fink_gateway.science.times import iso_time
 
 
 @strawberry.type(description="Mean position of an object's alerts.")

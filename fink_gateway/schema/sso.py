@@ -24,13 +24,13 @@ from fink_gateway.resolvers.sso_lightcurve import (
     band_rows,
     reduced_magnitudes,
 )
-from fink_gateway.resolvers.times import MJD_OFFSET
 from fink_gateway.schema.arguments import Since, Until
 from fink_gateway.schema.enums import BAND_OF_FID, FID_OF_BAND, Band
 from fink_gateway.schema.pagination import AlertConnection, alert_connection
 from fink_gateway.schema.phasecurve import PhaseCurve, PhaseCurveModelName
 from fink_gateway.schema.scalars import FloatSeries, IntSeries, StringSeries
 from fink_gateway.science.phasecurve import PhaseCurveModel
+from fink_gateway.science.times import MJD_OFFSET
 
 _NAME_HELP = (
     "A name ('Julienpeloton'), a number ('8467', never matching 84670) or a designation in "
@@ -259,7 +259,9 @@ def _object(
         return None
     reader = info.context.reader
     settings = info.context.settings.ephemerides
-    provider = ephemeris_provider(reader, settings.miriade_url, settings.miriade_timeout_seconds)
+    provider = ephemeris_provider(
+        reader, settings.miriade_url, settings.miriade_timeout_seconds, info.context.miriade
+    )
     data = SsoObjectData(reader, matches[0], tuple(matches), columns, provider)
     return SolarSystemObject(_data=data)
 

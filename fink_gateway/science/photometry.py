@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from astropy.time import Time
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -32,7 +31,6 @@ NO_REFERENCE_MAG = 99.0
 COLOUR_TOLERANCE_DAYS = 0.3
 """Largest g–r time separation paired into a colour, in days (Fink's ``tolerance``)."""
 
-MJD_OFFSET = 2400000.5
 """MJD = JD − 2400000.5 (days)."""
 
 BANDS: dict[int, str] = {1: "g", 2: "r", 3: "i"}
@@ -308,25 +306,6 @@ def colour_block(
         values[order] = spread[name].to_numpy(dtype=np.float64)
         columns[name] = values
     return ColourBlock(**columns, rate=rate, sigma_rate=sigma_rate)
-
-
-def mjd_from_jd(jd: npt.ArrayLike) -> FloatArray:
-    """Modified Julian Date (days): JD − 2400000.5; NaN stays NaN."""
-    return _floats(jd) - MJD_OFFSET
-
-
-def iso_time(jd: npt.ArrayLike) -> list[str | None]:
-    """ISO 8601 UTC text with milliseconds and a ``Z`` of each JD (days), None for a NaN JD.
-
-    Uses astropy ``Time(jd, format="jd")`` (UTC), as Fink's ``v:lastdate``:
-    2460983.8906481 → ``"2025-11-04T09:22:31.996Z"``.
-    """
-    times = np.atleast_1d(_floats(jd)).ravel()
-    finite = np.isfinite(times)
-    out = np.full(times.shape, None, dtype=object)
-    if finite.any():
-        out[finite] = np.char.add(Time(times[finite], format="jd", scale="utc").isot, "Z")
-    return list(out.tolist())
 
 
 def band_of(fid: npt.ArrayLike) -> list[str | None]:

@@ -126,12 +126,6 @@ def pack_rows(layout: Layout, layout_id: int, values: Sequence[pa.Array], n: int
     return joined.to_pylist()
 
 
-def pack_batch(batch: CellBatch, layout: Layout, layout_id: int) -> list[bytes]:
-    """Packed rows of a batch whose :func:`layout_of` is ``layout``."""
-    _, values = layout_of(batch)
-    return pack_rows(layout, layout_id, values, len(batch))
-
-
 def is_packed(blob: bytes) -> bool:
     """True for a row in this encoding (msgpack maps never start with 0x02)."""
     return len(blob) >= _HEAD and blob[0] == TAG

@@ -20,6 +20,7 @@ from fink_gateway.resolvers.classes import (
     FADING,
     NO_LABELS,
     RISING,
+    KnownLabelsMemo,
     alerts_by_class,
     class_catalog,
     class_cursor,
@@ -31,8 +32,8 @@ from fink_gateway.resolvers.classes import (
     known_labels,
     resolve_class,
 )
-from fink_gateway.resolvers.times import MJD_OFFSET
 from fink_gateway.science.classification import classify
+from fink_gateway.science.times import MJD_OFFSET
 from fink_gateway.store.interface import Store
 from tests.conftest import StoreFactory, store_opener
 from tests.data_paths import FINK_ZTF, classification_frame
@@ -328,6 +329,16 @@ async def test_known_labels_come_from_the_data(ingested: tuple[Store, str]) -> N
     assert {"NIR", "RRLyr", "Seyfert_2", "LPV*", "Blue"} <= known.simbad
     assert not known.simbad & {"SN candidate", "Unknown", "simbad_tot"}
     assert known.tns == {"TDE-H-He", "SN Ic", "SN IIP", "SN II"}
+
+
+async def test_known_labels_are_read_once_per_data_version(ingested: tuple[Store, str]) -> None:
+    store, prefix = ingested
+    memo, types = KnownLabelsMemo(), TypesCache()
+    first = Reader(store, prefix, types)
+    known = await memo.get(first)
+    second = Reader(store, prefix, types)
+    assert await memo.get(second) is known
+    assert second.store.stats.round_trips == 1  # the data version, not the labels
 
 
 async def test_resolve_class_error_lists_classes_found_in_the_data(

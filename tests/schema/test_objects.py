@@ -35,6 +35,7 @@ from fink_gateway.layout.columns import BY_NAME
 from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.resolvers.args import encode_cursor
 from fink_gateway.science.classification import CLASSIFICATION_INPUTS, classify
+from fink_gateway.science.times import MJD_OFFSET
 from fink_gateway.store.factory import open_store
 from tests.data_paths import FINK_ZTF, SAMPLE_FILES, classification_frame, read_sample
 from tests.schema.conftest import SCIENCE_FILES, Executed, Samples
@@ -42,7 +43,6 @@ from tests.schema.conftest import SCIENCE_FILES, Executed, Samples
 pytestmark = pytest.mark.anyio
 
 REDIS_ENV = "FINK_GATEWAY_TEST_REDIS"
-MJD_OFFSET = 2400000.5
 
 # ---------------------------------------------------------------------------------------------
 # Expected light curves, from the parquet files (FINK-REFERENCE §6)

@@ -16,8 +16,6 @@ from fink_gateway.science.photometry import (
     dc_magnitude,
     difference_flux,
     is_source_behind,
-    iso_time,
-    mjd_from_jd,
     per_band_rates,
 )
 from tests.data_paths import FINK_ZTF
@@ -291,21 +289,6 @@ def test_colour_block_is_independent_of_input_order(light_curve):
 
 
 # --- Times and bands ---------------------------------------------------------------------------
-
-
-def test_mjd_from_jd():
-    mjd = mjd_from_jd([2400000.5, 2460983.8906481, np.nan])
-    np.testing.assert_allclose(mjd, [0.0, 60983.3906481, np.nan])
-
-
-def test_iso_time_utc_with_milliseconds():
-    assert iso_time(np.array([2460983.8906481, np.nan, 2451545.0])) == [
-        "2025-11-04T09:22:31.996Z",
-        None,
-        "2000-01-01T12:00:00.000Z",
-    ]
-    assert iso_time(np.float32(2451545.0)) == ["2000-01-01T12:00:00.000Z"]
-    assert iso_time([]) == []
 
 
 def test_band_of():

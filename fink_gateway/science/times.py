@@ -1,4 +1,4 @@
-"""Julian Dates as people read them."""
+"""Julian Dates as people read them: ISO 8601 UTC text and Modified Julian Dates (days)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from astropy.time import Time
 
 MJD_OFFSET = 2400000.5
+"""JD − MJD, days."""
 _UNIX_EPOCH_JD = 2440587.5
 _NO_LEAP_SECONDS_SINCE_JD = 2457754.5  # 2017-01-01: no leap second has been added since
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
