@@ -86,7 +86,9 @@ def table(rows: list[tuple[str, str, int, dict]]) -> str:
         for shape in SHAPES:
             a, b = results[shape]["A"], results[shape]["B"]
             ratio = b["rps"] / a["rps"]
-            goal = GOALS[shape] if store == "embedded" else (1.0 if shape == "lc100" else None)
+            goal = GOALS[shape] if store.startswith("embedded") else (
+                1.0 if shape == "lc100" else None
+            )
             mark = "" if goal is None else (f"≥ {goal:.1f}× " + ("met" if ratio >= goal else
                                                                    "**missed**"))
             lines.append(
