@@ -8,23 +8,11 @@ packed-style provisional designation (``2005XM12``, ``2010XY03``) gets its usual
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 
+from fink_gateway.science.designations import usual_name
 from fink_gateway.store.types import Row
-
-_PROVISIONAL = re.compile(r"^(\d{4})([A-Z]{2})(\d*)$")
-
-
-def usual_name(ssnamenr: str) -> str:
-    """The designation as people write it: ``2005XM12`` → ``2005 XM12`` (zeros stripped)."""
-    match = _PROVISIONAL.match(ssnamenr)
-    if not match:
-        return ssnamenr
-    year, letters, count = match.groups()
-    count = count.lstrip("0")
-    return f"{year} {letters}{count}"
 
 
 def sso_resolver_rows(ssnamenrs: Iterable[str]) -> list[Row]:

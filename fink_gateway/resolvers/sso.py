@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fink_gateway.errors import InvalidArgument
-from fink_gateway.ingest.sso_names import usual_name
 from fink_gateway.layout import tables
 from fink_gateway.layout.columns import INDEX_COLUMNS
 from fink_gateway.loaders.reader import Reader
@@ -29,6 +28,7 @@ from fink_gateway.resolvers.ephemerides import Ephemerides, EphemerisProvider
 from fink_gateway.resolvers.fits import claim_fit
 from fink_gateway.resolvers.objects import AlertPage, ObjectData, alert_page
 from fink_gateway.resolvers.sso_lightcurve import SsoPoints, band_rows, fit_points, sso_points
+from fink_gateway.science.designations import usual_name
 from fink_gateway.science.phasecurve import BandParameters, PhaseCurveFit, PhaseCurveModel
 from fink_gateway.store.types import Column, Row, ScanRange
 
