@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlparse
@@ -18,6 +17,7 @@ from urllib.parse import urlparse
 import msgpack
 from aiocache import Cache
 from aiocache.serializers import BaseSerializer
+from cachetools import TTLCache
 
 log = logging.getLogger("fink_gateway.cache")
 
@@ -36,41 +36,38 @@ class MsgpackSerializer(BaseSerializer):
         return msgpack.unpackb(value, raw=False, strict_map_key=False, use_list=True)
 
 
-class BoundedMemoryCache:
-    """In-process LRU with a TTL: at most ``max_entries`` values (aiocache's memory backend has
-    no size bound, and a long-running gateway would keep every object it ever read)."""
+def _now() -> float:
+    return time.monotonic()
 
-    def __init__(self, max_entries: int) -> None:
-        self.max_entries = max_entries
-        self._items: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+
+class BoundedMemoryCache:
+    """In-process cache with the calls of aiocache's backends, over cachetools' ``TTLCache``:
+    at most ``max_entries`` values, least recently used evicted first, each expiring
+    ``ttl_seconds`` after it was set (aiocache's own memory backend has no size bound, and a
+    long-running gateway would keep every object it ever read)."""
+
+    def __init__(self, max_entries: int, ttl_seconds: float) -> None:
+        self._items: TTLCache[str, Any] | None = None
+        if max_entries > 0 and ttl_seconds > 0:
+            self._items = TTLCache(maxsize=max_entries, ttl=ttl_seconds, timer=_now)
 
     async def multi_get(self, keys: list[str]) -> list[Any]:
-        now = time.monotonic()
-        out = []
-        for key in keys:
-            item = self._items.get(key)
-            if item is None or item[0] < now:
-                if item is not None:
-                    del self._items[key]
-                out.append(None)
-            else:
-                self._items.move_to_end(key)
-                out.append(item[1])
-        return out
+        if self._items is None:
+            return [None] * len(keys)
+        return [self._items.get(key) for key in keys]
 
     async def multi_set(self, items: list[tuple[str, Any]], ttl: float) -> None:
-        expires = time.monotonic() + ttl
-        for key, value in items:
-            self._items[key] = (expires, value)
-            self._items.move_to_end(key)
-        while len(self._items) > self.max_entries:
-            self._items.popitem(last=False)
+        """Keep ``items`` (their lifetime is the cache's ``ttl_seconds``)."""
+        if self._items is not None:
+            for key, value in items:
+                self._items[key] = value
 
     async def clear(self) -> None:
-        self._items.clear()
+        if self._items is not None:
+            self._items.clear()
 
     async def close(self) -> None:
-        self._items.clear()
+        await self.clear()
 
 
 class ResultCache:
@@ -101,7 +98,7 @@ class ResultCache:
                 timeout=1,
             )
         else:
-            self._cache = BoundedMemoryCache(max_entries)
+            self._cache = BoundedMemoryCache(max_entries, ttl_seconds)
 
     async def get_many(self, keys: Sequence[str]) -> list[Any]:
         if not keys or self.ttl <= 0:
