@@ -1,10 +1,11 @@
 """Depth, alias and token limits of a query document: strawberry's own limiters, coded.
 
 ``QueryDepthLimiter``, ``MaxAliasesLimiter`` and ``MaxTokensLimiter`` report plain GraphQL
-errors; :class:`LimitCodes` gives them ``QUERY_TOO_DEEP``, ``TOO_MANY_ALIASES`` and
-``TOO_MANY_TOKENS``, which :class:`~fink_gateway.schema.extensions.error_codes.ErrorCodes`
-then keeps instead of ``GRAPHQL_VALIDATION_FAILED``. Introspection fields do not count
-towards the depth.
+errors. The first two get ``QUERY_TOO_DEEP`` and ``TOO_MANY_ALIASES`` as they report them
+(their rules report through a coding hook); a parse that stopped at the token limit gets
+``TOO_MANY_TOKENS`` (the document holds more tokens than allowed).
+:class:`~fink_gateway.schema.extensions.error_codes.ErrorCodes` then keeps these codes instead
+of ``GRAPHQL_VALIDATION_FAILED``. Introspection fields do not count towards the depth.
 
 Usage: ``strawberry.Schema(query=Query, extensions=[*document_limits(15, 30, 15000),
 ErrorCodes])``.
@@ -13,11 +14,10 @@ ErrorCodes])``.
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
-from graphql import ValidationContext, ValidationRule
+from graphql import GraphQLError, Lexer, Source, TokenKind, ValidationContext, ValidationRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -27,13 +27,6 @@ from strawberry.extensions import (
 )
 
 from fink_gateway.errors import GatewayError, QueryTooDeep, TooManyAliases, TooManyTokens
-
-LIMIT_ERRORS: tuple[tuple[re.Pattern[str], type[GatewayError]], ...] = (
-    (re.compile(r"exceeds maximum operation depth of \d+"), QueryTooDeep),
-    (re.compile(r"^\d+ aliases found\. Allowed: \d+"), TooManyAliases),
-    (re.compile(r"Document contains more than \d+ tokens"), TooManyTokens),
-)
-"""The messages of strawberry's limiters (graphql-core's for tokens) and their error class."""
 
 
 class DocumentLimitSettings(Protocol):
@@ -47,27 +40,42 @@ class DocumentLimitSettings(Protocol):
     def max_tokens(self) -> int: ...
 
 
-class LimitCodes(SchemaExtension):
-    """Puts the limit's code on the errors of the limiters."""
+class TokenLimitCode(SchemaExtension):
+    """Codes a document the parser gave up on for its length ``TOO_MANY_TOKENS``: the parse
+    failed and the document holds more tokens than allowed."""
+
+    def __init__(self, max_tokens: int) -> None:
+        self.max_tokens = max_tokens
 
     def on_parse(self) -> Iterator[None]:
         yield
-        self._code()
-
-    def on_validate(self) -> Iterator[None]:
-        yield
-        self._code()
-
-    def _code(self) -> None:
-        for error in self.execution_context.pre_execution_errors or ():
-            for pattern, kind in LIMIT_ERRORS:
-                if pattern.search(error.message):
-                    error.extensions = {**(error.extensions or {}), "code": kind.code}
+        errors = self.execution_context.pre_execution_errors or ()
+        query = self.execution_context.query
+        if errors and query and _more_tokens_than(query, self.max_tokens):
+            for error in errors:
+                _code(error, TooManyTokens)
 
 
-def _after_known_fragments(rules: AddValidationRules) -> AddValidationRules:
-    """``rules`` skipped for documents that spread an undefined fragment: the limiters would
-    fail on it with a KeyError, and graphql's own rules already report it."""
+def _more_tokens_than(text: str, limit: int) -> bool:
+    """Whether ``text`` lexes to more than ``limit`` tokens (a lexing error ends the count)."""
+    lexer = Lexer(Source(text))
+    count = 0
+    with contextlib.suppress(GraphQLError):
+        while lexer.advance().kind is not TokenKind.EOF:
+            count += 1
+            if count > limit:
+                return True
+    return False
+
+
+def _code(error: GraphQLError, kind: type[GatewayError]) -> None:
+    error.extensions = {**(error.extensions or {}), "code": kind.code}
+
+
+def _coded_and_guarded(rules: AddValidationRules, kind: type[GatewayError]) -> AddValidationRules:
+    """``rules`` whose errors carry ``kind``'s code, skipped for documents that spread an
+    undefined fragment (the limiters would fail on it with a KeyError, and graphql's own
+    rules already report it)."""
     for index, rule in enumerate(rules.validation_rules):
 
         class Guarded(ValidationRule):
@@ -75,8 +83,18 @@ def _after_known_fragments(rules: AddValidationRules) -> AddValidationRules:
 
             def __init__(self, context: ValidationContext) -> None:
                 super().__init__(context)
-                with contextlib.suppress(KeyError):  # KnownFragmentNames reports it
-                    self.checked(context)
+                report = context.on_error
+
+                def coded(error: GraphQLError) -> None:
+                    _code(error, kind)
+                    report(error)
+
+                context.on_error = coded  # the limiters check the document as they start
+                try:
+                    with contextlib.suppress(KeyError):  # KnownFragmentNames reports it
+                        self.checked(context)
+                finally:
+                    context.on_error = report
 
         rules.validation_rules[index] = Guarded
     return rules
@@ -85,8 +103,8 @@ def _after_known_fragments(rules: AddValidationRules) -> AddValidationRules:
 def document_limits(
     max_depth: int, max_aliases: int, max_tokens: int
 ) -> list[Callable[[], SchemaExtension] | type[SchemaExtension]]:
-    """The limiters and :class:`LimitCodes`, each shared by every request of a schema."""
-    depth = _after_known_fragments(QueryDepthLimiter(max_depth=max_depth))
-    aliases = _after_known_fragments(MaxAliasesLimiter(max_alias_count=max_aliases))
+    """The limiters, their errors coded, each shared by every request of a schema."""
+    depth = _coded_and_guarded(QueryDepthLimiter(max_depth=max_depth), QueryTooDeep)
+    aliases = _coded_and_guarded(MaxAliasesLimiter(max_alias_count=max_aliases), TooManyAliases)
     tokens = MaxTokensLimiter(max_token_count=max_tokens)
-    return [lambda: tokens, lambda: depth, lambda: aliases, LimitCodes]
+    return [lambda: tokens, lambda: depth, lambda: aliases, lambda: TokenLimitCode(max_tokens)]
