@@ -441,10 +441,12 @@ MIRIADE_QUERY = """{ solarSystemObject(nameOrNumber: "8467") {
 async def test_miriade_gives_ephemerides_when_none_are_stored(stores: Stores) -> None:
     reply = orjson.loads(MIRIADE_8467.read_bytes())["data"]
     with fake_miriade() as fake:
-        run = await stores.run(MIRIADE_QUERY, prefix=stores.alerts, miriade_url=fake.url)
-        again = await stores.run(MIRIADE_QUERY, prefix=stores.alerts, miriade_url=fake.url)
+        settings = Settings(ephemerides=EphemerisSettings(fake.url, 5.0))
+        services = Services(stores.store, settings, stores.alerts, None, fits=SHARED_FITS)
+        run = await stores.run(MIRIADE_QUERY, services=services)
+        again = await stores.run(MIRIADE_QUERY, services=services)
     assert run.errors == [] and again.data == run.data
-    assert len(fake.received) == 1  # one call per object, then the process-wide cache
+    assert len(fake.received) == 1  # one call per object, then the application's client cache
     lc = run.data["solarSystemObject"]["lightcurve"]
     assert lc["jd"] == ALERT_JDS_8467 and lc["ephemerisSource"] == "MIRIADE"
     assert lc["phase"] == [r["Phase"] for r in reply]
