@@ -13,6 +13,11 @@ A put merges cells into the stored row; the merge runs in SQL (``ON CONFLICT ...
 through the Python function ``merge_cells``, called only for keys that already exist. A batch
 is inserted in key order (b-tree appends instead of page splits: 2-3x faster puts).
 Column families are recorded but, unlike HBase, puts are not checked against them.
+
+``scan_columns`` reads many ranges with one statement (their bounds joined with the key
+index, a ``CROSS JOIN`` so that SQLite walks the ranges in order and each range by its key)
+and cuts the stored rows into columns a chunk at a time, so a large answer never holds all
+its stored rows at once.
 """
 
 from __future__ import annotations
