@@ -167,7 +167,7 @@ def _decode(blocks: Sequence[CellBlock], types: Types, columns: Sequence[Column]
 
 def _main_jd(blocks: Sequence[CellBlock], decoded: Decoded | None) -> np.ndarray:
     """JD of every main-table row: its ``i:jd`` cell when read, else its key's."""
-    keys = [key for block in blocks for key in block.keys]
+    keys = CellBlock.concat(blocks).keys  # slices of one scan: no copy per key
     return tables.jd_of_rows(keys, None if decoded is None else decoded.values)
 
 
