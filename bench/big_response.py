@@ -26,7 +26,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import drop_prefix_at, serve_gateway, write_section
+from bench.common import served_gateway, write_section
 from bench.lightcurve import load_data
 from fink_gateway.store.factory import open_store
 
@@ -75,26 +75,20 @@ def main(args: argparse.Namespace) -> str:
         ids = asyncio.run(fill(url))
         # a 100,000-point answer is within the default limits but its cost is not; the
         # result cache is off so that every request reads the store
-        process, graphql = serve_gateway(
-            url, PREFIX, limits_max_cost="10000000", cache_ttl_seconds="0"
-        )
-        rows = []
-        try:
-            with httpx.Client(timeout=300) as client:
-                timed(client, graphql, ids[-2:])  # warm-up
-                idle_mb = memory_mb(process.pid, "VmRSS")
-                for k in (1, 10, 100, 200, len(ids)):
-                    seconds, points, size = timed(client, graphql, ids[:k])
-                    rows.append((k, points, size, seconds))
-                    print(rows[-1], flush=True)
-                peak_mb = memory_mb(process.pid, "VmHWM")
-                anon_mb = memory_mb(process.pid, "RssAnon")
-                file_mb = memory_mb(process.pid, "RssFile")
-        finally:
-            process.terminate()
-            process.wait(30)
-            if args.store:
-                asyncio.run(drop_prefix_at(url, PREFIX))
+        with served_gateway(
+            url, PREFIX, drop=bool(args.store), limits_max_cost="10000000",
+            cache_ttl_seconds="0",
+        ) as (process, graphql), httpx.Client(timeout=300) as client:
+            rows = []
+            timed(client, graphql, ids[-2:])  # warm-up
+            idle_mb = memory_mb(process.pid, "VmRSS")
+            for k in (1, 10, 100, 200, len(ids)):
+                seconds, points, size = timed(client, graphql, ids[:k])
+                rows.append((k, points, size, seconds))
+                print(rows[-1], flush=True)
+            peak_mb = memory_mb(process.pid, "VmHWM")
+            anon_mb = memory_mb(process.pid, "RssAnon")
+            file_mb = memory_mb(process.pid, "RssFile")
     finally:
         tmp.cleanup()
     base = rows[0][3] / rows[0][1]

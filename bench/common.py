@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import platform
 import re
@@ -11,7 +13,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -110,10 +112,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve_gateway(
-    url: str, prefix: str, **settings: str
-) -> tuple[subprocess.Popen[bytes], str]:
-    """The gateway in its own process, as a user runs it; returns (process, GraphQL URL)."""
+@contextlib.contextmanager
+def served_gateway(
+    url: str, prefix: str, *, drop: bool = False, **settings: str
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """The gateway in its own process, as a user runs it (``settings``: ``FINK_GATEWAY_*``
+    values), yielding (process, GraphQL URL); stopped on exit, and the ``prefix`` tables
+    dropped when ``drop``."""
     port = free_port()
     env = dict(os.environ, FINK_GATEWAY_TABLE_PREFIX=prefix,
                FINK_GATEWAY_LIMITS_MAX_ALIASES="200", FINK_GATEWAY_LOG_LEVEL="warning",
@@ -122,15 +127,26 @@ def serve_gateway(
         [str(ROOT / ".venv/bin/fink-gateway"), "serve", "--store", url, "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
-    graphql = f"http://127.0.0.1:{port}/graphql"
+    try:
+        yield process, _ready(process, port)
+    finally:
+        process.terminate()
+        process.wait(30)
+        if drop:
+            asyncio.run(drop_prefix_at(url, prefix))
+
+
+def _ready(process: subprocess.Popen[bytes], port: int) -> str:
+    """The GraphQL URL once ``/readyz`` answers 200 (exits if the gateway does not)."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                return process, graphql
+                return f"http://127.0.0.1:{port}/graphql"
         except httpx.HTTPError:
             pass
         if process.poll() is not None:
+            assert process.stderr is not None
             raise SystemExit(f"the gateway exited: {process.stderr.read().decode()[-2000:]}")
         time.sleep(0.3)
     process.kill()

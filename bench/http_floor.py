@@ -23,7 +23,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import serve_gateway, write_section
+from bench.common import served_gateway, write_section
 from bench.peer import fill
 
 PREFIX = "benchfloor"
@@ -53,23 +53,19 @@ def main() -> str:
     url = str(Path(tmp.name) / "samples.db")
     try:
         ids = asyncio.run(fill(url, PREFIX, "samples"))
-        process, graphql = serve_gateway(url, PREFIX, cache_ttl_seconds="0")
         rows = []
-        try:
-            with httpx.Client() as client:
-                health = graphql.replace("/graphql", "/healthz")
-                base = median_ms(lambda: client.get(health).raise_for_status())
-                rows.append(("`/healthz` (bare Starlette route)", base))
-                for name, (text, with_id) in SHAPES.items():
-                    body = {"query": text, "variables": {"id": ids[3]} if with_id else {}}
+        with served_gateway(url, PREFIX, cache_ttl_seconds="0") as (_, graphql), \
+                httpx.Client() as client:
+            health = graphql.replace("/graphql", "/healthz")
+            base = median_ms(lambda: client.get(health).raise_for_status())
+            rows.append(("`/healthz` (bare Starlette route)", base))
+            for name, (text, with_id) in SHAPES.items():
+                body = {"query": text, "variables": {"id": ids[3]} if with_id else {}}
 
-                    def send(body: dict = body) -> None:
-                        response = client.post(graphql, json=body)
-                        assert response.status_code == 200 and b'"errors"' not in response.content
-                    rows.append((name, median_ms(send)))
-        finally:
-            process.terminate()
-            process.wait(30)
+                def send(body: dict = body) -> None:
+                    response = client.post(graphql, json=body)
+                    assert response.status_code == 200 and b'"errors"' not in response.content
+                rows.append((name, median_ms(send)))
     finally:
         tmp.cleanup()
     lines = [

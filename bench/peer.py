@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, drop_prefix_at, serve_gateway, write_section
+from bench.common import ROOT, served_gateway, write_section
 from bench.lightcurve import load_data
 from fink_gateway.ingest.pipeline import ingest_files
 from fink_gateway.store.factory import open_store
@@ -111,19 +111,14 @@ def main(args: argparse.Namespace) -> str:
             ids = asyncio.run(fill(url, prefix, data))
             ids_file = Path(tmp.name) / f"{data}.ids"
             ids_file.write_text("\n".join(ids) + "\n")
-            process, graphql = serve_gateway(url, prefix, cache_ttl_seconds=CACHE_TTL[args.cache])
-            try:
+            with served_gateway(url, prefix, drop=bool(args.store),
+                                cache_ttl_seconds=CACHE_TTL[args.cache]) as (_, graphql):
                 peer(str(PEER_PYTHON), str(PEER / "load.py"), "--from-gateway", graphql,
                      str(ids_file))
                 for c in (int(x) for x in args.concurrency.split(",")):
                     results = run_bench(graphql, ids_file, c, args.requests)
                     rows.append((data, f"{store_kind.lower()}, cache {args.cache}", c, results))
                     print(table(rows[-1:]), flush=True)
-            finally:
-                process.terminate()
-                process.wait(30)
-                if args.store:
-                    asyncio.run(drop_prefix_at(url, prefix))
     finally:
         tmp.cleanup()
     return table(rows)
