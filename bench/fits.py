@@ -103,14 +103,14 @@ async def main() -> str:
             phase_cold, _ = await timed_query(schema, services, PHASE)
             phase_cached, _ = await timed_query(schema, services, PHASE)
     finally:
-        services.fits.close()
+        services.shared.fits.close()
         await store.close()
         tmp.cleanup()
     n = len(variables) - 1
     return "\n".join([
         "Store: embedded; 20,000 demo alerts (seed 3); fits of demo variable stars with ≥ 30 "
         "points (method FAST, 0.1–1.2 d); the phase curve of asteroid 8467 (216 points, SHG1G2) "
-        "from the shared SSO file. Times include the GraphQL request.",
+        "from the SSO file in tests/data. Times include the GraphQL request.",
         "",
         "| case | time | baseline (same run) |",
         "|---|---|---|",

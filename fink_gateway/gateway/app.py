@@ -71,7 +71,7 @@ def build_app(settings: Settings, store: Store, prefix: str | None = None) -> St
             await store.close()
             if buckets is not None:
                 await buckets.close()
-            services.fits.close()
+            services.shared.fits.close()
 
     metrics = GatewayMetrics(cache)
     schema = build_schema(

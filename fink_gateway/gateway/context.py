@@ -15,15 +15,23 @@ from fink_gateway.store.interface import Store
 
 
 @dataclass
+class SharedWork:
+    """What the requests of one application share besides the store and its cache: fit
+    workers, the labels found in the data, Miriade clients."""
+
+    fits: FitPool = field(default_factory=FitPool)
+    labels: KnownLabelsMemo = field(default_factory=KnownLabelsMemo)
+    miriade: MiriadeClients = field(default_factory=MiriadeClients)
+
+
+@dataclass
 class RequestContext:
     """What resolvers see as ``info.context``."""
 
     reader: Reader
     settings: Settings
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
-    fit_pool: FitPool = field(default_factory=FitPool)  # the application's fit workers
-    labels: KnownLabelsMemo = field(default_factory=KnownLabelsMemo)
-    miriade: MiriadeClients = field(default_factory=MiriadeClients)
+    shared: SharedWork = field(default_factory=SharedWork)  # given by the application
     fits: int = 0  # expensive fits asked for so far in this request
 
 
@@ -37,15 +45,11 @@ class Services:
     prefix: str
     cache: ResultCache | None
     types: TypesCache = field(default_factory=TypesCache)
-    fits: FitPool = field(default_factory=FitPool)
-    labels: KnownLabelsMemo = field(default_factory=KnownLabelsMemo)
-    miriade: MiriadeClients = field(default_factory=MiriadeClients)
+    shared: SharedWork = field(default_factory=SharedWork)
 
     def new_context(self, request_id: str | None = None) -> RequestContext:
         reader = Reader(self.store, self.prefix, self.types, self.cache)
-        context = RequestContext(
-            reader, self.settings, fit_pool=self.fits, labels=self.labels, miriade=self.miriade
-        )
+        context = RequestContext(reader, self.settings, shared=self.shared)
         if request_id:
             context.request_id = request_id
         return context

@@ -151,7 +151,7 @@ def class_catalog(known: KnownLabels) -> list[ClassEntry]:
 
 class KnownLabelsMemo:
     """The labels found in the data, per table prefix and data version, each kept for
-    ``LABELS_TTL_S`` at most; one per application (``Services.labels``)."""
+    ``LABELS_TTL_S`` at most; one per application (``Services.shared.labels``)."""
 
     def __init__(self) -> None:
         self._found: dict[tuple[str, str], tuple[float, KnownLabels]] = {}

@@ -137,7 +137,7 @@ class FirstAvailable:
 
 class MiriadeClients:
     """One client per Miriade endpoint, whose cache every request shares; one per
-    application (``Services.miriade``)."""
+    application (``Services.shared.miriade``)."""
 
     def __init__(self) -> None:
         self._clients: dict[tuple[str, float], MiriadeClient] = {}

@@ -1,6 +1,6 @@
 """Expensive fits (periods, phase curves) run off the event loop, cached, and counted.
 
-Fits run in a pool of worker processes owned by the application (``Services.fits``), so a
+Fits run in a pool of worker processes owned by the application (``Services.shared.fits``), so a
 request asking for 50 periods neither blocks the event loop nor holds the server's GIL.
 Results are cached across requests by (object, data version, arguments). Each request may ask
 for at most ``limits.max_fits_per_request`` fits; past it the query gets ``QUERY_TOO_COSTLY``.

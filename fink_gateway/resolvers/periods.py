@@ -98,7 +98,7 @@ async def object_period(context: Any, obj: ObjectData, args: PeriodArgs) -> dict
     table = obj.table
     columns = {name: _plain(table.get(name)) for name in PERIOD_INPUTS}
     columns["jd"] = obj.jd.tolist()
-    result = await context.fit_pool.run(fit_object_period, columns, args)
+    result = await context.shared.fits.run(fit_object_period, columns, args)
     if cache is not None:
         await cache.set_many([(key, result)])
     return result

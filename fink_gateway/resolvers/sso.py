@@ -248,7 +248,7 @@ async def sso_phase_curve(
         (hit,) = await cache.get_many([key])
         if hit is not None:
             return _fit_from_plain(hit)
-    fit = await context.fit_pool.run(fit_points, points.take(rows), chosen, model)
+    fit = await context.shared.fits.run(fit_points, points.take(rows), chosen, model)
     if cache is not None:
         await cache.set_many([(key, _plain_fit(fit))])
     return fit

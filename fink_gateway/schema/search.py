@@ -111,7 +111,7 @@ async def alerts_by_class(
     size = args.page_size(first, limits.first_default, limits.first_max)
     window = class_search.class_window(*args.date_window(since, until))
     reader = info.context.reader
-    target = await class_search.resolve_class(reader, class_name, info.context.labels)
+    target = await class_search.resolve_class(reader, class_name, info.context.shared.labels)
     after_key = class_search.class_cursor_key(after, target)
     names = field_selection(info.selected_fields)
     trend_name = None if trend is None else trend.value
@@ -132,7 +132,7 @@ async def alerts_by_class(
 
 async def classes(info: strawberry.Info) -> list[ClassInfo]:
     """The ``classes`` query: built-in lists plus the labels found in the data."""
-    known = await info.context.labels.get(info.context.reader)
+    known = await info.context.shared.labels.get(info.context.reader)
     return [
         ClassInfo(name=e.name, source=ClassificationSource(e.source), label=e.label)
         for e in class_search.class_catalog(known)

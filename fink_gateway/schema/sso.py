@@ -260,7 +260,7 @@ def _object(
     reader = info.context.reader
     settings = info.context.settings.ephemerides
     provider = ephemeris_provider(
-        reader, settings.miriade_url, settings.miriade_timeout_seconds, info.context.miriade
+        reader, settings.miriade_url, settings.miriade_timeout_seconds, info.context.shared.miriade
     )
     data = SsoObjectData(reader, matches[0], tuple(matches), columns, provider)
     return SolarSystemObject(_data=data)

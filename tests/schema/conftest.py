@@ -29,7 +29,7 @@ from fink_gateway.schema.build import build_schema
 from fink_gateway.store.interface import Store, StoreStats
 from tests.conftest import StoreFactory, store_opener
 from tests.data_paths import FINK_ZTF
-from tests.fit_pool import SHARED_FITS
+from tests.fit_pool import shared_work
 
 SCIENCE_FILES = sorted(p for p in FINK_ZTF.glob("*.parquet") if not p.name.startswith("sso"))
 """The science samples of tests/data (FINK-REFERENCE §13)."""
@@ -74,7 +74,8 @@ class Samples:
         self, cache: ResultCache | None = None, settings: Settings | None = None
     ) -> Services:
         """Fresh process-wide services (empty types cache) over this store."""
-        return Services(self.store, settings or Settings(), self.prefix, cache, fits=SHARED_FITS)
+        settings = settings or Settings()
+        return Services(self.store, settings, self.prefix, cache, shared=shared_work())
 
     async def execute(
         self,

@@ -45,7 +45,7 @@ from tests.archive_data import (
     tns_rows,
 )
 from tests.data_paths import FINK_ZTF
-from tests.fit_pool import SHARED_FITS
+from tests.fit_pool import shared_work
 from tests.schema.conftest import Executed
 
 pytestmark = pytest.mark.anyio
@@ -67,7 +67,7 @@ class Archive:
     demo: pa.Table
 
     def services(self, settings: Settings = SETTINGS) -> Services:
-        return Services(self.store, settings, self.prefix, None, fits=SHARED_FITS)
+        return Services(self.store, settings, self.prefix, None, shared=shared_work())
 
     async def execute(
         self,

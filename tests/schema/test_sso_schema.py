@@ -27,7 +27,7 @@ from fink_gateway.science.phasecurve import PhaseCurveFit, fit_phase_curve, redu
 from fink_gateway.store.interface import Store, StoreStats
 from tests.conftest import StoreFactory, store_opener
 from tests.data_paths import FINK_ZTF, SAMPLE_FILES
-from tests.fit_pool import SHARED_FITS
+from tests.fit_pool import shared_work
 from tests.resolvers.miriade_server import MIRIADE_8467, closed_port_url, fake_miriade
 from tests.resolvers.test_sso import (
     ALERT_JDS_8467,
@@ -74,7 +74,7 @@ class Stores:
     ) -> Run:
         settings = Settings(ephemerides=EphemerisSettings(miriade_url, 5.0))
         services = services or Services(
-            self.store, settings, prefix or self.full, None, fits=SHARED_FITS
+            self.store, settings, prefix or self.full, None, shared=shared_work()
         )
         context = services.new_context()
         result = await SCHEMA.execute(
@@ -383,14 +383,14 @@ async def test_phase_curve_is_cached_across_requests(
     stores: Stores, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     services = Services(
-        stores.store, Settings(), stores.full, ResultCache("memory"), fits=SHARED_FITS
+        stores.store, Settings(), stores.full, ResultCache("memory"), shared=shared_work()
     )
     first = await stores.run(PHASE_CURVE, {"model": "SHG1G2"}, services=services)
 
     async def no_fit(*args: object) -> None:
         raise AssertionError("the cached fit should have been used")
 
-    monkeypatch.setattr(services.fits, "run", no_fit)
+    monkeypatch.setattr(services.shared.fits, "run", no_fit)
     second = await stores.run(PHASE_CURVE, {"model": "SHG1G2"}, services=services)
     assert first.errors == second.errors == []
     assert second.data == first.data
@@ -398,7 +398,7 @@ async def test_phase_curve_is_cached_across_requests(
 
 async def test_phase_curves_count_against_the_fit_limit(stores: Stores) -> None:
     settings = Settings(limits=LimitSettings(max_fits_per_request=1))
-    services = Services(stores.store, settings, stores.full, None, fits=SHARED_FITS)
+    services = Services(stores.store, settings, stores.full, None, shared=shared_work())
     run = await stores.run(
         """{ solarSystemObject(nameOrNumber: "8467") {
              a: phaseCurve(model: HG) { status } b: phaseCurve(model: HG12) { status } } }""",
@@ -442,7 +442,7 @@ async def test_miriade_gives_ephemerides_when_none_are_stored(stores: Stores) ->
     reply = orjson.loads(MIRIADE_8467.read_bytes())["data"]
     with fake_miriade() as fake:
         settings = Settings(ephemerides=EphemerisSettings(fake.url, 5.0))
-        services = Services(stores.store, settings, stores.alerts, None, fits=SHARED_FITS)
+        services = Services(stores.store, settings, stores.alerts, None, shared=shared_work())
         run = await stores.run(MIRIADE_QUERY, services=services)
         again = await stores.run(MIRIADE_QUERY, services=services)
     assert run.errors == [] and again.data == run.data
