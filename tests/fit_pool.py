@@ -1,7 +1,7 @@
 """One pool of fit workers for every in-process test, stopped at the end of the session
 (each ``Services`` would otherwise start worker processes of its own)."""
 
-from fink_gateway.gateway.context import SharedWork
+from fink_gateway.resolvers.context import SharedWork
 from fink_gateway.resolvers.fits import FitPool
 
 SHARED_FITS = FitPool()

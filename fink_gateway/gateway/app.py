@@ -20,7 +20,6 @@ from starlette.staticfiles import StaticFiles
 
 from fink_gateway import __version__
 from fink_gateway.errors import GatewayError
-from fink_gateway.gateway.config import CorsSettings, Settings
 from fink_gateway.gateway.context import Services
 from fink_gateway.gateway.error_response import internal_error
 from fink_gateway.gateway.graphiql import STATIC, STATIC_URL
@@ -31,6 +30,7 @@ from fink_gateway.gateway.middleware.ratelimit import RateLimitMiddleware, bucke
 from fink_gateway.gateway.middleware.request_id import RequestIdMiddleware
 from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.schema.build import build_schema
+from fink_gateway.settings import CorsSettings, Settings
 from fink_gateway.store.interface import Store
 
 log = logging.getLogger("fink_gateway")

@@ -1,38 +1,14 @@
-"""The per-request context: a fresh Reader (DataLoaders, counters) over the shared store."""
+"""The application's shared objects (`Services`), which make each request's context."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 
-from fink_gateway.gateway.config import Settings
 from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.loaders.reader import Reader, TypesCache
-from fink_gateway.resolvers.classes import KnownLabelsMemo
-from fink_gateway.resolvers.ephemerides import MiriadeClients
-from fink_gateway.resolvers.fits import FitPool
+from fink_gateway.resolvers.context import RequestContext, SharedWork
+from fink_gateway.settings import Settings
 from fink_gateway.store.interface import Store
-
-
-@dataclass
-class SharedWork:
-    """What the requests of one application share besides the store and its cache: fit
-    workers, the labels found in the data, Miriade clients."""
-
-    fits: FitPool = field(default_factory=FitPool)
-    labels: KnownLabelsMemo = field(default_factory=KnownLabelsMemo)
-    miriade: MiriadeClients = field(default_factory=MiriadeClients)
-
-
-@dataclass
-class RequestContext:
-    """What resolvers see as ``info.context``."""
-
-    reader: Reader
-    settings: Settings
-    request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
-    shared: SharedWork = field(default_factory=SharedWork)  # given by the application
-    fits: int = 0  # expensive fits asked for so far in this request
 
 
 @dataclass

@@ -30,13 +30,14 @@ from strawberry.http.types import HTTPMethod
 from strawberry.types import ExecutionResult
 
 from fink_gateway.errors import GatewayError
-from fink_gateway.gateway.context import RequestContext, Services
+from fink_gateway.gateway.context import Services
 from fink_gateway.gateway.graphiql import graphiql_html
 from fink_gateway.gateway.http_cache import cache_headers
 from fink_gateway.gateway.logs import REQUEST_ID
 from fink_gateway.gateway.metrics import GatewayMetrics
 from fink_gateway.gateway.middleware.request_id import scope_request_id
 from fink_gateway.gateway.persisted_queries import PersistedQueries
+from fink_gateway.resolvers.context import RequestContext
 from fink_gateway.resolvers.examples import ExampleTarget, example_target
 from fink_gateway.schema.extensions.cost import cost_report
 from fink_gateway.schema.extensions.error_codes import coded_error

@@ -17,8 +17,6 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
-from fink_gateway.errors import QueryTooCostly
-
 T = TypeVar("T")
 
 
@@ -52,15 +50,3 @@ class FitPool:
                 context = multiprocessing.get_context("forkserver")
                 self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
             return self._executor
-
-
-def claim_fit(context: Any) -> None:
-    """Count one more fit for this request; QUERY_TOO_COSTLY past the configured limit."""
-    cap = context.settings.limits.max_fits_per_request
-    context.fits += 1
-    if context.fits > cap:
-        raise QueryTooCostly(
-            f"a query may ask for at most {cap} fits (periods, phase curves); "
-            "split it or use fewer objects",
-            limit=cap,
-        )

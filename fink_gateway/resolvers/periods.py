@@ -5,14 +5,16 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from fink_gateway.errors import InvalidArgument
-from fink_gateway.resolvers.fits import claim_fit
 from fink_gateway.resolvers.objects import ObjectData
 from fink_gateway.science.periods import fit_period, periodic_input
+
+if TYPE_CHECKING:
+    from fink_gateway.resolvers.context import RequestContext
 
 MAX_NTERMS = 4
 MAX_PERIOD_DAYS = 1000.0
@@ -83,9 +85,11 @@ def _behind(distnr: float) -> bool:
 PERIOD_INPUTS = ("jd", "magpsf", "sigmapsf", "fid", "magnr", "sigmagnr", "isdiffpos", "distnr")
 
 
-async def object_period(context: Any, obj: ObjectData, args: PeriodArgs) -> dict[str, Any]:
+async def object_period(
+    context: RequestContext, obj: ObjectData, args: PeriodArgs
+) -> dict[str, Any]:
     """The fit for one object, from the cache or a worker process."""
-    claim_fit(context)
+    context.claim_fit()
     reader = context.reader
     version = await reader.data_version()
     digest = hashlib.blake2b(repr(args).encode(), digest_size=8).hexdigest()

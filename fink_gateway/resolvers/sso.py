@@ -18,19 +18,21 @@ import dataclasses
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fink_gateway.errors import InvalidArgument
 from fink_gateway.layout import tables
 from fink_gateway.layout.columns import INDEX_COLUMNS
 from fink_gateway.loaders.reader import Reader
 from fink_gateway.resolvers.ephemerides import Ephemerides, EphemerisProvider
-from fink_gateway.resolvers.fits import claim_fit
 from fink_gateway.resolvers.objects import AlertPage, ObjectData, alert_page
 from fink_gateway.resolvers.sso_lightcurve import SsoPoints, band_rows, fit_points, sso_points
 from fink_gateway.science.designations import usual_name
 from fink_gateway.science.phasecurve import BandParameters, PhaseCurveFit, PhaseCurveModel
 from fink_gateway.store.types import Column, Row, ScanRange
+
+if TYPE_CHECKING:
+    from fink_gateway.resolvers.context import RequestContext
 
 MAX_NAME_LENGTH = 100
 """Longest name accepted (characters)."""
@@ -227,14 +229,14 @@ async def sso_alert_page(
 
 
 async def sso_phase_curve(
-    context: Any, data: SsoObjectData, model: PhaseCurveModel, fids: set[int] | None
+    context: RequestContext, data: SsoObjectData, model: PhaseCurveModel, fids: set[int] | None
 ) -> PhaseCurveFit:
     """The object's phase-curve fit: counted against the request's fit limit, run in a worker
     process, cached across requests by (object, data version, ephemeris source, arguments).
 
     Raises UpstreamUnavailable when the ephemerides must come from an unreachable Miriade.
     """
-    claim_fit(context)
+    context.claim_fit()
     points, eph = await data.points(), await data.ephemerides()
     rows = band_rows(points, fids)
     chosen = None if eph is None else eph.take(rows)

@@ -23,6 +23,7 @@ from fink_gateway.resolvers.columns import columns_for_fields
 from fink_gateway.resolvers.selection import field_selection
 from fink_gateway.schema.alert import alert_from_record
 from fink_gateway.schema.arguments import After, First, SinceOrFinkStart, UntilOrNow
+from fink_gateway.schema.info import Info
 from fink_gateway.schema.name_match import (
     ResolvedName,
     ResolverKind,
@@ -44,7 +45,7 @@ class ArchiveQuery:
     )
     async def tracklets(
         self,
-        info: strawberry.Info,
+        info: Info,
         date: Annotated[
             str | None,
             strawberry.argument(
@@ -72,7 +73,7 @@ class ArchiveQuery:
     )
     async def resolve(
         self,
-        info: strawberry.Info,
+        info: Info,
         name: Annotated[str, strawberry.argument(description="The name (or objectId) to resolve.")],
         kind: Annotated[ResolverKind, strawberry.argument(description="Which names.")],
         reverse: Annotated[
@@ -102,7 +103,7 @@ class ArchiveQuery:
     )
     async def statistics(
         self,
-        info: strawberry.Info,
+        info: Info,
         date: Annotated[
             str, strawberry.argument(description="A year 'YYYY', month 'YYYYMM' or day 'YYYYMMDD'.")
         ],
@@ -115,7 +116,7 @@ class ArchiveQuery:
     )
     async def anomalies(
         self,
-        info: strawberry.Info,
+        info: Info,
         since: SinceOrFinkStart = None,
         until: UntilOrNow = None,
         first: First = None,
@@ -152,7 +153,7 @@ class ArchiveQuery:
     )
     async def skymap(
         self,
-        info: strawberry.Info,
+        info: Info,
         credible_level: Annotated[
             float,
             strawberry.argument(description="Credible level of the region, in (0, 1], e.g. 0.9."),

@@ -14,6 +14,7 @@ import strawberry
 
 from fink_gateway.resolvers import args
 from fink_gateway.resolvers import cutouts as stamps
+from fink_gateway.schema.info import Info
 from fink_gateway.science.times import iso_time
 
 
@@ -125,7 +126,7 @@ def _options(
 
 async def alert_cutout(
     self: Any,
-    info: strawberry.Info,
+    info: Info,
     kind: KindArg,
     format: FormatArg = CutoutFormat.PNG,
     stretch: StretchArg = CutoutStretch.SIGMOID,
@@ -147,7 +148,7 @@ async def alert_cutout(
 
 async def object_cutouts(
     self: Any,
-    info: strawberry.Info,
+    info: Info,
     kind: KindArg,
     format: FormatArg = CutoutFormat.PNG,
     stretch: StretchArg = CutoutStretch.SIGMOID,

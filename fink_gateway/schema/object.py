@@ -18,6 +18,7 @@ from fink_gateway.schema.cutout import OBJECT_CUTOUTS_DESCRIPTION, object_cutout
 from fink_gateway.schema.enums import FID_OF_BAND, Band
 from fink_gateway.schema.execution import NotPlain, plain_with_arguments
 from fink_gateway.schema.extensions.timeout import may_wait
+from fink_gateway.schema.info import Info
 from fink_gateway.schema.lightcurve import LightCurve
 from fink_gateway.schema.pagination import AlertConnection, alert_connection
 from fink_gateway.schema.period import PeriodFit, PeriodMethod
@@ -78,7 +79,7 @@ class Object:
     @strawberry.field(description="The object's alerts, newest first.")
     def alerts(
         self,
-        info: strawberry.Info,
+        info: Info,
         first: int | None = None,
         after: str | None = None,
         since: Since = None,
@@ -162,7 +163,7 @@ class Object:
     @may_wait
     def lightcurve(
         self,
-        info: strawberry.Info,
+        info: Info,
         with_upper_limits: Annotated[
             bool, strawberry.argument(description="Add Fink's upper limits and bad-quality points.")
         ] = False,
@@ -186,7 +187,7 @@ class Object:
     )
     async def period(
         self,
-        info: strawberry.Info,
+        info: Info,
         nterms_base: Annotated[
             int, strawberry.argument(description="Terms of the shared base model (0–4).")
         ] = 1,

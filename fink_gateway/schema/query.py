@@ -16,6 +16,7 @@ from fink_gateway.schema import search
 from fink_gateway.schema.arguments import After, First, SinceOrFinkStart, UntilOrNow
 from fink_gateway.schema.catalog import ClassInfo, Column
 from fink_gateway.schema.enums import Trend
+from fink_gateway.schema.info import Info
 from fink_gateway.schema.object import Object
 from fink_gateway.schema.pagination import AlertConnection
 from fink_gateway.schema.scalars import Angle
@@ -29,7 +30,7 @@ class Query:
         return __version__
 
     @strawberry.field(description="One ZTF object by id; null when it has no alert.")
-    async def object(self, info: strawberry.Info, object_id: str) -> Object | None:
+    async def object(self, info: Info, object_id: str) -> Object | None:
         oid = args.object_id(object_id)
         (data,) = await load_objects(info.context.reader, [oid], object_plan(info.selected_fields))
         return None if data is None else Object(_data=data, object_id=oid)
@@ -38,7 +39,7 @@ class Query:
         description="Several objects by id, in the order asked (null for unknown ids); "
         "read in one batched scan."
     )
-    async def objects(self, info: strawberry.Info, object_ids: list[str]) -> list[Object | None]:
+    async def objects(self, info: Info, object_ids: list[str]) -> list[Object | None]:
         cap = info.context.settings.limits.max_object_ids
         ids = args.object_ids(object_ids, cap)
         loaded = await load_objects(info.context.reader, ids, object_plan(info.selected_fields))
@@ -71,7 +72,7 @@ class Query:
     )
     async def conesearch(
         self,
-        info: strawberry.Info,
+        info: Info,
         ra: Annotated[
             Angle,
             strawberry.argument(
@@ -114,7 +115,7 @@ class Query:
     )
     async def alerts_by_class(
         self,
-        info: strawberry.Info,
+        info: Info,
         class_: Annotated[
             str,
             strawberry.argument(
@@ -139,5 +140,5 @@ class Query:
         description="Every class `alertsByClass` accepts: Fink's labels and 'Unknown' (FINK), "
         "'(TNS) <type>' (TNS), '(SIMBAD) <label>' (SIMBAD), including labels found in the data."
     )
-    async def classes(self, info: strawberry.Info) -> list[ClassInfo]:
+    async def classes(self, info: Info) -> list[ClassInfo]:
         return await search.classes(info)

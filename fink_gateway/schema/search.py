@@ -18,6 +18,7 @@ from fink_gateway.resolvers.selection import field_selection
 from fink_gateway.schema.alert import Alert, alert_from_record
 from fink_gateway.schema.catalog import ClassInfo
 from fink_gateway.schema.enums import ClassificationSource, Trend
+from fink_gateway.schema.info import Info
 from fink_gateway.schema.object import Object
 from fink_gateway.schema.pagination import AlertConnection, Edge, PageInfo, page
 
@@ -34,7 +35,7 @@ class ConeMatch:
         description="The object, with all its alerts (read for every match of the page in one "
         "batched scan)."
     )
-    async def object(self, info: strawberry.Info) -> Object:
+    async def object(self, info: Info) -> Object:
         return await _object(info, self._hit.object_id)
 
     @strawberry.field(
@@ -57,7 +58,7 @@ class ConeMatchConnection:
         return [e.node for e in self.edges]
 
 
-async def _object(info: strawberry.Info, object_id: str) -> Object:
+async def _object(info: Info, object_id: str) -> Object:
     plan = object_plan(info.selected_fields)
     (data,) = await load_objects(info.context.reader, [object_id], plan)
     if data is None:
@@ -68,7 +69,7 @@ async def _object(info: strawberry.Info, object_id: str) -> Object:
 
 
 async def conesearch(
-    info: strawberry.Info,
+    info: Info,
     ra: Any,
     dec: Any,
     radius: float,
@@ -98,7 +99,7 @@ async def conesearch(
 
 
 async def alerts_by_class(
-    info: strawberry.Info,
+    info: Info,
     class_name: str,
     since: str | None,
     until: str | None,
@@ -130,7 +131,7 @@ async def alerts_by_class(
     return AlertConnection(edges=edges, page_info=page_info, total_count=total or 0)
 
 
-async def classes(info: strawberry.Info) -> list[ClassInfo]:
+async def classes(info: Info) -> list[ClassInfo]:
     """The ``classes`` query: built-in lists plus the labels found in the data."""
     known = await info.context.shared.labels.get(info.context.reader)
     return [

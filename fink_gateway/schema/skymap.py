@@ -8,6 +8,7 @@ from fink_gateway.resolvers import skymap as gw
 from fink_gateway.resolvers.object_plan import object_plan
 from fink_gateway.resolvers.objects import load_objects
 from fink_gateway.schema.alert import Alert, alert_from_record
+from fink_gateway.schema.info import Info
 from fink_gateway.schema.object import Object
 from fink_gateway.science.times import iso_time
 
@@ -30,7 +31,7 @@ class SkymapMatch:
         return alert_from_record(self._hit.record, self._hit.simbad)
 
     @strawberry.field(description="The object with all its alerts (one batched scan).")
-    async def object(self, info: strawberry.Info) -> Object | None:
+    async def object(self, info: Info) -> Object | None:
         plan = object_plan(info.selected_fields)
         (data,) = await load_objects(info.context.reader, [self.object_id], plan)
         return None if data is None else Object(_data=data, object_id=self.object_id)

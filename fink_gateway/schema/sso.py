@@ -26,6 +26,7 @@ from fink_gateway.resolvers.sso_lightcurve import (
 )
 from fink_gateway.schema.arguments import Since, Until
 from fink_gateway.schema.enums import BAND_OF_FID, FID_OF_BAND, Band
+from fink_gateway.schema.info import Info
 from fink_gateway.schema.pagination import AlertConnection, alert_connection
 from fink_gateway.schema.phasecurve import PhaseCurve, PhaseCurveModelName
 from fink_gateway.schema.scalars import FloatSeries, IntSeries, StringSeries
@@ -204,7 +205,7 @@ class SolarSystemObject:
     )
     async def alerts(
         self,
-        info: strawberry.Info,
+        info: Info,
         first: int | None = None,
         after: str | None = None,
         since: Since = None,
@@ -235,7 +236,7 @@ class SolarSystemObject:
     )
     async def phase_curve(
         self,
-        info: strawberry.Info,
+        info: Info,
         model: Annotated[
             PhaseCurveModelName, strawberry.argument(description="Model to fit.")
         ] = PhaseCurveModelName.SHG1G2,
@@ -248,12 +249,12 @@ class SolarSystemObject:
         return PhaseCurve(_fit=fit)
 
 
-def _wanted(info: strawberry.Info) -> tuple[bytes, ...]:
+def _wanted(info: Info) -> tuple[bytes, ...]:
     return resolver.sso_columns(columns_for_fields(field_selection(info.selected_fields)))
 
 
 def _object(
-    info: strawberry.Info, matches: list[SsoMatch], columns: tuple[bytes, ...]
+    info: Info, matches: list[SsoMatch], columns: tuple[bytes, ...]
 ) -> SolarSystemObject | None:
     if not matches:
         return None
@@ -271,7 +272,7 @@ class SolarSystemQuery:
     @strawberry.field(description="One Solar System object by name or number; null if unknown.")
     async def solar_system_object(
         self,
-        info: strawberry.Info,
+        info: Info,
         name_or_number: Annotated[str, strawberry.argument(description=_NAME_HELP)],
     ) -> SolarSystemObject | None:
         matches = await resolver.resolve_sso(info.context.reader, name_or_number)
@@ -283,7 +284,7 @@ class SolarSystemQuery:
     )
     async def solar_system_objects(
         self,
-        info: strawberry.Info,
+        info: Info,
         names_or_numbers: Annotated[
             list[str], strawberry.argument(description="Names or numbers, as in solarSystemObject.")
         ],

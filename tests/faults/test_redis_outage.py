@@ -15,7 +15,7 @@ import redis
 from starlette.testclient import TestClient
 
 from fink_gateway.gateway.app import build_app
-from fink_gateway.gateway.config import CacheSettings, Settings
+from fink_gateway.settings import CacheSettings, Settings
 from fink_gateway.store.embedded import EmbeddedStore
 from tests.faults.conftest import free_port, wait_until
 from tests.gateway.demo_apps import fill_demo_store

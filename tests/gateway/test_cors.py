@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from fink_gateway.gateway.config import CorsSettings, Settings, load_settings
+from fink_gateway.gateway.config import load_settings
+from fink_gateway.settings import CorsSettings, Settings
 from tests.gateway.demo_apps import demo_client, fill_demo_store
 
 QUERY = {"query": "{ version }"}

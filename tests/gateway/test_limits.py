@@ -15,8 +15,8 @@ import pytest
 import strawberry
 from strawberry.types import ExecutionResult
 
-from fink_gateway.gateway.context import RequestContext
 from fink_gateway.gateway.middleware.ratelimit import MemoryBuckets
+from fink_gateway.resolvers.context import RequestContext
 from fink_gateway.schema.build import build_schema
 from tests.gateway.conftest import ClientFactory, settings_with
 

@@ -25,7 +25,6 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from strawberry.types import ExecutionResult
 
-from fink_gateway.gateway.config import Settings, SkymapSettings
 from fink_gateway.gateway.context import Services
 from fink_gateway.gateway.graphql_view import GatewayGraphQL, encode_response
 from fink_gateway.ingest.demo import generate_alerts
@@ -35,6 +34,7 @@ from fink_gateway.layout import tables
 from fink_gateway.resolvers.args import encode_cursor
 from fink_gateway.schema.archive import ArchiveQuery
 from fink_gateway.schema.build import build_schema
+from fink_gateway.settings import Settings, SkymapSettings
 from fink_gateway.store.interface import Store
 from tests.archive_data import (
     BACKENDS,

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fink_gateway.gateway.config import LimitSettings, Settings
 from fink_gateway.resolvers.args import encode_cursor
+from fink_gateway.settings import LimitSettings, Settings
 from tests.schema.conftest import Executed, Samples
 
 pytestmark = pytest.mark.anyio

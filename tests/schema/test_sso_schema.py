@@ -14,7 +14,6 @@ import pyarrow.parquet as pq
 import pytest
 from strawberry.types import ExecutionResult
 
-from fink_gateway.gateway.config import EphemerisSettings, LimitSettings, Settings
 from fink_gateway.gateway.context import Services
 from fink_gateway.gateway.graphql_view import encode_response
 from fink_gateway.ingest.pipeline import ingest_files
@@ -24,6 +23,7 @@ from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.schema.build import build_schema
 from fink_gateway.schema.sso import SolarSystemQuery
 from fink_gateway.science.phasecurve import PhaseCurveFit, fit_phase_curve, reduced_magnitude
+from fink_gateway.settings import EphemerisSettings, LimitSettings, Settings
 from fink_gateway.store.interface import Store, StoreStats
 from tests.conftest import StoreFactory, store_opener
 from tests.data_paths import FINK_ZTF, SAMPLE_FILES

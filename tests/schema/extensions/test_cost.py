@@ -9,10 +9,10 @@ import pytest
 from graphql import parse
 from strawberry.types import ExecutionResult
 
-from fink_gateway.gateway.config import LimitSettings, Settings
-from fink_gateway.gateway.context import RequestContext
+from fink_gateway.resolvers.context import RequestContext
 from fink_gateway.schema.build import build_schema
 from fink_gateway.schema.extensions.cost import FIT_COST, Sizes, query_cost
+from fink_gateway.settings import LimitSettings, Settings
 from tests.schema.conftest import Samples
 
 pytestmark = pytest.mark.anyio
