@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
 
 from fink_gateway.errors import InvalidArgument, QueryTooCostly
 from fink_gateway.layout import tables
 from fink_gateway.loaders.reader import Reader
 from fink_gateway.resolvers import args
 from fink_gateway.resolvers.conesearch import jd_in_window, jd_key_range
-from fink_gateway.resolvers.records import AlertRecord, alert_records
-from fink_gateway.store.types import Column, Row, ScanRange
+from fink_gateway.resolvers.keyset import EMPTY_PAGE, KeysetPage, keyset_page, scan_kept
+from fink_gateway.resolvers.records import alert_records
+from fink_gateway.store.types import Column, ScanRange
 
 DEFAULT_SINCE_JD = 2458788.5
 """Fink's default ``start_date``: 2019-11-01T00:00:00 UTC."""
@@ -72,55 +72,26 @@ def anomaly_columns(wanted: Collection[Column]) -> tuple[Column, ...]:
     return tuple(sorted({*wanted, _JD, _OBJECT_ID}))
 
 
-@dataclass(frozen=True, slots=True)
-class AnomalyPage:
-    """Alerts of a page, newest first; ``resume`` is the key to continue below."""
-
-    items: list[AlertRecord]
-    has_next: bool
-    resume: bytes | None
-
-
 async def anomaly_page(
     reader: Reader,
     window: tuple[float, float],
     first: int,
     after: bytes | None,
     columns: Collection[Column],
-) -> AnomalyPage:
+) -> KeysetPage:
     """Up to ``first`` anomalous alerts in ``window`` (JD, both ends included), newest key
     first, strictly below ``after``."""
     found = jd_key_range(b"", *window)
     if found is None:
-        return AnomalyPage([], False, None)
-    stop = found.stop
-    if after is not None and (stop is None or after < stop):
-        stop = after
+        return EMPTY_PAGE
     wanted = anomaly_columns(columns)
     types = await reader.types(tables.ANOMALY)
     need = first + 1
-    matched: list[Row] = []
-    scanned, exhausted, last = 0, False, None
-    while len(matched) < need and scanned < MAX_SCANNED_ROWS:
-        if stop is not None and stop <= found.start:
-            exhausted = True
-            break
-        size = min(need, MAX_SCANNED_ROWS - scanned)
-        (rows,) = await reader.scan(
-            tables.ANOMALY, [ScanRange(found.start, stop, reverse=True, limit=size)], wanted
-        )
-        scanned += len(rows)
-        matched += [r for r in rows if jd_in_window(_jd_of(r[0]), *window)]
-        if len(rows) < size:
-            exhausted = True
-            break
-        stop = last = rows[-1][0]
-    items = alert_records(matched[:first], types, wanted)
-    if len(matched) > first:
-        return AnomalyPage(items, True, items[-1].key if items else None)
-    if exhausted:
-        return AnomalyPage(items, False, items[-1].key if items else None)
-    return AnomalyPage(items, True, last)  # scan budget spent: resume below the last row
+    kept = await scan_kept(
+        reader, tables.ANOMALY, found, after, wanted,
+        lambda key, _: jd_in_window(_jd_of(key), *window), need, need, MAX_SCANNED_ROWS,
+    )  # fmt: skip
+    return keyset_page(alert_records(kept.rows[:first], types, wanted), kept, first)
 
 
 async def count_anomalies(reader: Reader, window: tuple[float, float]) -> int:

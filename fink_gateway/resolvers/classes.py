@@ -18,9 +18,6 @@ import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-import pandas as pd
-
 from fink_gateway.errors import InvalidArgument, NotFound, QueryTooCostly
 from fink_gateway.layout import tables
 from fink_gateway.layout.cells import decode_value
@@ -29,16 +26,15 @@ from fink_gateway.loaders.decoding import Types, decode_record
 from fink_gateway.loaders.reader import Reader
 from fink_gateway.resolvers import args
 from fink_gateway.resolvers.conesearch import jd_in_window, jd_key_range
+from fink_gateway.resolvers.keyset import EMPTY_PAGE, KeysetPage, keyset_page, scan_kept
+from fink_gateway.resolvers.records import AlertRecord, alert_records
 from fink_gateway.science.classification import (
-    CLASSIFICATION_INPUTS,
     FINK_CLASSES,
     TNS_TYPES,
     UNKNOWN,
-    classify,
-    is_simbad_label,
 )
 from fink_gateway.science.simbad_types import SIMBAD_LABELS
-from fink_gateway.store.types import Cells, Column, ScanRange, next_prefix
+from fink_gateway.store.types import Cells, Column, Row, ScanRange, next_prefix
 
 DEFAULT_SINCE_JD = 2458788.5
 """Fink's default start of a class search: 2019-11-01T00:00:00 UTC."""
@@ -248,24 +244,6 @@ def class_cursor_key(cursor: str | None, target: ClassTarget) -> bytes | None:
     return key
 
 
-@dataclass(frozen=True, slots=True)
-class ClassHit:
-    """One alert of the class: its index row, decoded."""
-
-    key: bytes
-    record: dict[str, object]  # index columns by qualifier, plus ``classification`` if known
-    simbad: bool  # the classification is the SIMBAD cross-match type
-
-
-@dataclass(frozen=True, slots=True)
-class ClassPage:
-    """Alerts of a page, newest first; ``resume`` is the key to continue below."""
-
-    items: list[ClassHit]
-    has_next: bool
-    resume: bytes | None
-
-
 def _trend_ok(cells: Cells, types: Types, trend: str | None) -> bool:
     if trend is None:
         return True
@@ -276,98 +254,67 @@ def _trend_ok(cells: Cells, types: Types, trend: str | None) -> bool:
     return rate < 0 if trend == RISING else rate > 0  # NaN passes neither
 
 
-def _keep(
-    key: bytes, cells: Cells, target: ClassTarget, window: tuple[float, float],
-    types: Types, trend: str | None,
-) -> bool:  # fmt: skip
-    label, jd, _ = key.rsplit(b"_", 2)
-    return (
-        label.decode() == target.label
-        and jd_in_window(float(jd), *window)
-        and _trend_ok(cells, types, trend)
-    )
+@dataclass(frozen=True, slots=True)
+class ClassQuery:
+    """What a class search asks: the class, the window (since, until) in JD, both included,
+    on the alert's JD, and the trend: ``rising`` (``d:mag_rate`` < 0), ``fading`` (> 0) or
+    None."""
+
+    target: ClassTarget
+    window: tuple[float, float]
+    trend: str | None = None
+
+    def keeps(self, key: bytes, cells: Cells, types: Types) -> bool:
+        """Whether the index row ``key`` (read with its trend cell) answers the query."""
+        label, jd, _ = key.rsplit(b"_", 2)
+        return (
+            label.decode() == self.target.label
+            and jd_in_window(float(jd), *self.window)
+            and _trend_ok(cells, types, self.trend)
+        )
 
 
 async def alerts_by_class(
-    reader: Reader,
-    target: ClassTarget,
-    window: tuple[float, float],
-    trend: str | None,
-    first: int,
-    after: bytes | None,
-    columns: Sequence[Column],
-) -> ClassPage:
-    """Up to ``first`` alerts of the class, newest key first, strictly below ``after``.
-
-    ``window`` is (since, until) in JD, both included, on the alert's JD; ``trend`` is
-    ``rising`` (``d:mag_rate`` < 0) or ``fading`` (> 0) or None.
-    """
-    found = jd_key_range(target.prefix, *window)
+    reader: Reader, query: ClassQuery, first: int, after: bytes | None, columns: Sequence[Column]
+) -> KeysetPage:
+    """Up to ``first`` alerts of the class, newest key first, strictly below ``after``."""
+    target = query.target
+    found = jd_key_range(target.prefix, *query.window)
     if found is None:
-        return ClassPage([], False, None)
-    stop = found.stop
-    if after is not None and (stop is None or after < stop):
-        stop = after
-    if stop is not None and stop <= found.start:
-        return ClassPage([], False, None)
+        return EMPTY_PAGE
     types = await reader.types(target.table)
     need = first + 1
     budget = max(MAX_SCANNED_ROWS, need)
-    batch = need if trend is None else min(max(4 * need, 100), budget)
-    matched: list[tuple[bytes, Cells]] = []
-    scanned, exhausted, last = 0, False, None
-    while len(matched) < need and scanned < budget:
-        size = min(batch, budget - scanned)
-        scan = ScanRange(found.start, stop, reverse=True, limit=size)
-        (rows,) = await reader.scan(target.table, [scan], columns)
-        scanned += len(rows)
-        matched += [(k, c) for k, c in rows if _keep(k, c, target, window, types, trend)]
-        if len(rows) < size:
-            exhausted = True
-            break
-        stop = last = rows[-1][0]
-    items = _hits(target, matched[:first], types, columns)
-    if len(matched) > first:
-        return ClassPage(items, True, items[-1].key if items else None)
-    if exhausted:
-        return ClassPage(items, False, items[-1].key if items else None)
-    return ClassPage(items, True, last)  # scan budget spent: resume below the last row read
+    batch = need if query.trend is None else min(max(4 * need, 100), budget)
+    kept = await scan_kept(
+        reader, target.table, found, after, columns,
+        lambda key, cells: query.keeps(key, cells, types), need, batch, budget,
+    )  # fmt: skip
+    return keyset_page(_hits(target, kept.rows[:first], types, columns), kept, first)
 
 
 def _hits(
-    target: ClassTarget, rows: list[tuple[bytes, Cells]], types: Types, columns: Sequence[Column]
-) -> list[ClassHit]:
-    records = [decode_record(cells, types) for _, cells in rows]
-    if target.table is tables.CLASS:
-        simbad = target.label not in FINK_LABELS
-        for record in records:
-            record["classification"] = target.label
-        return [ClassHit(k, r, simbad) for (k, _), r in zip(rows, records, strict=True)]
-    if records and _has_inputs(columns):
-        frame = pd.DataFrame({q: [r.get(q) for r in records] for q in CLASSIFICATION_INPUTS})
-        for record, label in zip(records, classify(frame).tolist(), strict=True):
-            record["classification"] = label
-    cds = np.array([r.get("cdsxmatch", UNKNOWN) for r in records], dtype=object)
-    simbad_flags = is_simbad_label(cds).tolist() if records else []
-    return [
-        ClassHit(k, r, bool(s)) for (k, _), r, s in zip(rows, records, simbad_flags, strict=True)
-    ]
+    target: ClassTarget, rows: list[Row], types: Types, columns: Sequence[Column]
+) -> list[AlertRecord]:
+    if target.table is not tables.CLASS:
+        return alert_records(rows, types, columns)
+    simbad = target.label not in FINK_LABELS
+    hits = []
+    for key, cells in rows:
+        record = decode_record(cells, types)
+        record["classification"] = target.label
+        hits.append(AlertRecord(key, record, simbad))
+    return hits
 
 
-def _has_inputs(columns: Sequence[Column]) -> bool:
-    qualifiers = {c.split(b":", 1)[1].decode() for c in columns}
-    return qualifiers >= set(CLASSIFICATION_INPUTS)
-
-
-async def count_class_alerts(
-    reader: Reader, target: ClassTarget, window: tuple[float, float], trend: str | None
-) -> int:
+async def count_class_alerts(reader: Reader, query: ClassQuery) -> int:
     """Alerts of the class in the window (and trend); QueryTooCostly past ``COUNT_CAP``."""
-    found = jd_key_range(target.prefix, *window)
+    target = query.target
+    found = jd_key_range(target.prefix, *query.window)
     if found is None:
         return 0
     types = await reader.types(target.table)
-    columns = index_columns((), trend)
+    columns = index_columns((), query.trend)
     scan = ScanRange(found.start, found.stop, limit=COUNT_CAP + 1)
     (rows,) = await reader.scan(target.table, [scan], columns)
     if len(rows) > COUNT_CAP:
@@ -376,25 +323,23 @@ async def count_class_alerts(
             "do not select totalCount, or narrow since/until",
             limit=COUNT_CAP,
         )
-    return sum(1 for k, c in rows if _keep(k, c, target, window, types, trend))
+    return sum(1 for k, c in rows if query.keeps(k, c, types))
 
 
 async def search_class(
     reader: Reader,
-    target: ClassTarget,
-    window: tuple[float, float],
-    trend: str | None,
+    query: ClassQuery,
     first: int,
     after: bytes | None,
     columns: Sequence[Column],
     with_count: bool,
-) -> tuple[ClassPage, int | None]:
+) -> tuple[KeysetPage, int | None]:
     """A page of :func:`alerts_by_class` and, when asked, :func:`count_class_alerts`,
     read concurrently once the table's types are known."""
-    await reader.types(target.table)
-    page = alerts_by_class(reader, target, window, trend, first, after, columns)
+    await reader.types(query.target.table)
+    page = alerts_by_class(reader, query, first, after, columns)
     if not with_count:
         return await page, None
-    count = count_class_alerts(reader, target, window, trend)
+    count = count_class_alerts(reader, query)
     found, total = await asyncio.gather(page, count)
     return found, total

@@ -21,7 +21,6 @@ from fink_gateway.resolvers import statistics as stats
 from fink_gateway.resolvers import tracklets as trk
 from fink_gateway.resolvers.columns import columns_for_fields
 from fink_gateway.resolvers.selection import field_selection
-from fink_gateway.schema.alert import alert_from_record
 from fink_gateway.schema.arguments import After, First, SinceOrFinkStart, UntilOrNow
 from fink_gateway.schema.info import Info
 from fink_gateway.schema.name_match import (
@@ -32,7 +31,7 @@ from fink_gateway.schema.name_match import (
     tns_match,
 )
 from fink_gateway.schema.night_statistics import NightStatistics, night_statistics
-from fink_gateway.schema.pagination import AlertConnection, PageInfo, page
+from fink_gateway.schema.pagination import AlertConnection, keyset_connection
 from fink_gateway.schema.skymap import Skymap, skymap_of
 from fink_gateway.schema.tracklet import Tracklet
 
@@ -134,14 +133,7 @@ class ArchiveQuery:
         total = 0
         if "totalCount" in selection:
             total = await anomaly_search.count_anomalies(reader, window)
-        edges, _ = page(
-            [(anomaly_search.anomaly_cursor(h.key), alert_from_record(h.record, h.simbad))
-             for h in result.items],
-            result.has_next,
-        )  # fmt: skip
-        end = None if result.resume is None else anomaly_search.anomaly_cursor(result.resume)
-        info_ = PageInfo(has_next_page=result.has_next, end_cursor=end)
-        return AlertConnection(edges=edges, page_info=info_, total_count=total)
+        return keyset_connection(result, anomaly_search.anomaly_cursor, total)
 
     @strawberry.field(
         description="Objects first detected inside a gravitational-wave sky map's credible "

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 import strawberry
 
 from fink_gateway.resolvers.args import encode_cursor
+from fink_gateway.resolvers.keyset import KeysetPage
 from fink_gateway.schema.alert import Alert, alert_from_record
 
 NodeT = TypeVar("NodeT")
@@ -51,3 +53,16 @@ def alert_connection(
         [(encode_cursor("jd", c), alert_from_record(r, s)) for c, r, s in items], has_next
     )
     return AlertConnection(edges=edges, page_info=info, total_count=total)
+
+
+def keyset_connection(
+    result: KeysetPage, cursor: Callable[[bytes], str], total: int
+) -> AlertConnection:
+    """A connection of one keyset page; ``cursor`` turns a row key into cursor text."""
+    edges, _ = page(
+        [(cursor(h.key), alert_from_record(h.record, h.simbad)) for h in result.items],
+        result.has_next,
+    )
+    end = None if result.resume is None else cursor(result.resume)
+    page_info = PageInfo(has_next_page=result.has_next, end_cursor=end)
+    return AlertConnection(edges=edges, page_info=page_info, total_count=total)

@@ -20,7 +20,7 @@ from fink_gateway.schema.catalog import ClassInfo
 from fink_gateway.schema.enums import ClassificationSource, Trend
 from fink_gateway.schema.info import Info
 from fink_gateway.schema.object import Object
-from fink_gateway.schema.pagination import AlertConnection, Edge, PageInfo, page
+from fink_gateway.schema.pagination import AlertConnection, Edge, PageInfo, keyset_connection, page
 
 
 @strawberry.type(description="An object found by a cone search, with its distance to the centre.")
@@ -115,20 +115,13 @@ async def alerts_by_class(
     target = await class_search.resolve_class(reader, class_name, info.context.shared.labels)
     after_key = class_search.class_cursor_key(after, target)
     names = field_selection(info.selected_fields)
-    trend_name = None if trend is None else trend.value
-    columns = class_search.index_columns(columns_for_fields(names), trend_name)
+    query = class_search.ClassQuery(target, window, None if trend is None else trend.value)
+    columns = class_search.index_columns(columns_for_fields(names), query.trend)
     result, total = await class_search.search_class(
-        reader, target, window, trend_name, size, after_key, columns, "totalCount" in names
+        reader, query, size, after_key, columns, "totalCount" in names
     )
-    edges, _ = page(
-        [(class_search.class_cursor(h.key), alert_from_record(h.record, h.simbad))
-         for h in result.items],
-        result.has_next,
-    )  # fmt: skip
-    end = None if result.resume is None else class_search.class_cursor(result.resume)
-    page_info = PageInfo(has_next_page=result.has_next, end_cursor=end)
     # total is None only when totalCount is not selected (so never sent)
-    return AlertConnection(edges=edges, page_info=page_info, total_count=total or 0)
+    return keyset_connection(result, class_search.class_cursor, total or 0)
 
 
 async def classes(info: Info) -> list[ClassInfo]:

@@ -20,6 +20,7 @@ from fink_gateway.resolvers.classes import (
     FADING,
     NO_LABELS,
     RISING,
+    ClassQuery,
     KnownLabelsMemo,
     alerts_by_class,
     class_catalog,
@@ -32,6 +33,7 @@ from fink_gateway.resolvers.classes import (
     known_labels,
     resolve_class,
 )
+from fink_gateway.resolvers.keyset import KeysetPage
 from fink_gateway.science.classification import classify
 from fink_gateway.science.times import MJD_OFFSET
 from fink_gateway.store.interface import Store
@@ -175,12 +177,13 @@ async def search(
     ingested: tuple[Store, str], name: str, since: float | None = None,
     until: float | None = None, trend: str | None = None, first: int = 1000,
     after: bytes | None = None,
-) -> classes.ClassPage:  # fmt: skip
+) -> KeysetPage:  # fmt: skip
     store, prefix = ingested
     reader = Reader(store, prefix, TypesCache())
     target = await resolve_class(reader, name)
     window = class_window(since, until)
-    return await alerts_by_class(reader, target, window, trend, first, after, ALL_COLUMNS)
+    query = ClassQuery(target, window, trend)
+    return await alerts_by_class(reader, query, first, after, ALL_COLUMNS)
 
 
 async def walk(ingested: tuple[Store, str], name: str, first: int, **kw: object) -> list[bytes]:
@@ -319,7 +322,8 @@ async def test_count_class_alerts_counts_the_whole_window(
     store, prefix = ingested
     reader = Reader(store, prefix, TypesCache())
     target = await resolve_class(reader, name)
-    count = await count_class_alerts(reader, target, class_window(None, None), trend)
+    query = ClassQuery(target, class_window(None, None), trend)
+    count = await count_class_alerts(reader, query)
     assert count == len(expected_keys(name, trend=trend))
 
 
