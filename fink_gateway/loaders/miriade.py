@@ -10,10 +10,9 @@ given epochs do not change) and turns every failure to get an answer into
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import math
-import time
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,8 +21,10 @@ import httpx
 import numpy as np
 from astropy import units as u
 from astropy.coordinates import Angle
+from cachetools import TTLCache
 
 from fink_gateway.errors import UpstreamUnavailable
+from fink_gateway.loaders.ephemeris_values import Ephemerides, EphemerisSource
 
 MIRIADE_URL = "https://ssp.imcce.fr/webservices/miriade/api/ephemcc.php"
 """Fink's endpoint (FINK-REFERENCE §9c)."""
@@ -78,21 +79,6 @@ def miriade_request(
     return MiriadeRequest(params, epochs)
 
 
-@dataclass(frozen=True)
-class MiriadeReply:
-    """Miriade's values at each asked epoch, in the asked order (NaN where the reply has none).
-
-    Angles in deg (``ra_deg``/``dec_deg`` the object's astrometric position), distances in AU.
-    """
-
-    phase_deg: np.ndarray
-    elong_deg: np.ndarray
-    dobs_au: np.ndarray
-    dhelio_au: np.ndarray
-    ra_deg: np.ndarray
-    dec_deg: np.ndarray
-
-
 def _number(value: Any) -> float:
     try:
         number = float(value)
@@ -130,7 +116,7 @@ def _nearest_rows(dates: np.ndarray, epochs: np.ndarray) -> np.ndarray:
 
 def parse_reply(
     payload: Any, jd: Sequence[float] | np.ndarray, shift_s: float = EXPOSURE_SHIFT_S
-) -> MiriadeReply | None:
+) -> Ephemerides | None:
     """Values of a JSON reply aligned with ``jd``; None when it holds no ephemerides.
 
     Rows are matched to epochs by their ``Date`` (JD); a reply without dates is matched by
@@ -153,7 +139,8 @@ def parse_reply(
         values = np.array([read(r) for r in rows] + [math.nan], dtype=np.float64)
         return values[where]  # -1 picks the trailing NaN
 
-    return MiriadeReply(
+    return Ephemerides(
+        EphemerisSource.MIRIADE,
         phase_deg=column(lambda r: _number(r.get("Phase"))),
         elong_deg=column(lambda r: _number(r.get("Elong.", r.get("Elong")))),
         dobs_au=column(lambda r: _number(r.get("Dobs"))),
@@ -181,15 +168,13 @@ class MiriadeClient:
         self.url = url
         self.timeout_s = timeout_s
         self.calls = 0  # requests actually sent (tests, telemetry)
-        self._cache: OrderedDict[str, tuple[float, MiriadeReply | None]] = OrderedDict()
-        self._cache_size = cache_size
-        self._ttl_s = ttl_s
+        self._cache: TTLCache[str, Ephemerides | None] = TTLCache(cache_size, ttl_s)
         self._transport = transport
-        self._pending: dict[str, asyncio.Future[MiriadeReply | None]] = {}
+        self._pending: dict[str, asyncio.Future[Ephemerides | None]] = {}
 
     async def ephemerides(
         self, ssnamenr: str, jd: Sequence[float] | np.ndarray
-    ) -> MiriadeReply | None:
+    ) -> Ephemerides | None:
         """Ephemerides at ``jd`` (JD, exposure starts); None when Miriade has none.
 
         Raises
@@ -201,10 +186,8 @@ class MiriadeClient:
         key = hashlib.blake2b(
             f"{request.params['-name']}|{request.epochs}".encode(), digest_size=16
         ).hexdigest()
-        cached = self._cache.get(key)
-        if cached is not None and cached[0] > time.monotonic():
-            self._cache.move_to_end(key)
-            return cached[1]
+        with contextlib.suppress(KeyError):  # absent or expired
+            return self._cache[key]
         pending = self._pending.get(key)
         if pending is None:  # identical concurrent asks share one call
             pending = asyncio.ensure_future(self._fetch(request, jd))
@@ -212,17 +195,15 @@ class MiriadeClient:
             pending.add_done_callback(lambda done: self._keep(key, done))
         return await asyncio.shield(pending)
 
-    def _keep(self, key: str, done: asyncio.Future[MiriadeReply | None]) -> None:
+    def _keep(self, key: str, done: asyncio.Future[Ephemerides | None]) -> None:
         self._pending.pop(key, None)
         if done.cancelled() or done.exception() is not None:
             return  # failures are not cached: the next ask tries again
-        self._cache[key] = (time.monotonic() + self._ttl_s, done.result())
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+        self._cache[key] = done.result()
 
     async def _fetch(
         self, request: MiriadeRequest, jd: Sequence[float] | np.ndarray
-    ) -> MiriadeReply | None:
+    ) -> Ephemerides | None:
         self.calls += 1
         try:
             async with (

@@ -10,8 +10,6 @@ that has nothing stored.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
-from enum import StrEnum
 from typing import Protocol
 
 import numpy as np
@@ -19,38 +17,10 @@ import numpy as np
 from fink_gateway.errors import NotFound
 from fink_gateway.layout import tables
 from fink_gateway.loaders.decoding import decode_column
+from fink_gateway.loaders.ephemeris_values import Ephemerides, EphemerisSource
 from fink_gateway.loaders.miriade import MiriadeClient
 from fink_gateway.loaders.reader import Reader
 from fink_gateway.store.types import ScanRange
-
-
-class EphemerisSource(StrEnum):
-    """Where ephemerides came from."""
-
-    STORED = "stored"
-    MIRIADE = "miriade"
-
-
-@dataclass(frozen=True)
-class Ephemerides:
-    """Values at each asked JD, in the asked order; NaN where unknown.
-
-    Angles in deg (``ra_deg``/``dec_deg``: the object's predicted astrometric position),
-    distances in AU.
-    """
-
-    source: EphemerisSource
-    phase_deg: np.ndarray
-    elong_deg: np.ndarray
-    dobs_au: np.ndarray
-    dhelio_au: np.ndarray
-    ra_deg: np.ndarray
-    dec_deg: np.ndarray
-
-    def take(self, rows: np.ndarray) -> Ephemerides:
-        """The values at ``rows`` (a mask or indices into the asked JDs)."""
-        arrays = [f.name for f in fields(self) if f.name != "source"]
-        return replace(self, **{name: getattr(self, name)[rows] for name in arrays})
 
 
 class EphemerisProvider(Protocol):
@@ -107,18 +77,7 @@ class MiriadeEphemerides:
     async def ephemerides(self, ssnamenr: str, jd: np.ndarray) -> Ephemerides | None:
         if not len(jd):
             return None
-        reply = await self.client.ephemerides(ssnamenr, jd)
-        if reply is None:
-            return None
-        return Ephemerides(
-            EphemerisSource.MIRIADE,
-            phase_deg=reply.phase_deg,
-            elong_deg=reply.elong_deg,
-            dobs_au=reply.dobs_au,
-            dhelio_au=reply.dhelio_au,
-            ra_deg=reply.ra_deg,
-            dec_deg=reply.dec_deg,
-        )
+        return await self.client.ephemerides(ssnamenr, jd)
 
 
 class FirstAvailable:
