@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import math
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from astropy import units as u
@@ -17,6 +18,7 @@ from astropy.time import Time
 
 from fink_gateway.errors import InvalidArgument
 from fink_gateway.science.times import MJD_OFFSET
+from fink_gateway.settings import LimitSettings
 
 OBJECT_ID = re.compile(r"ZTF\d{2}[a-z]{7}\Z")
 _JD_MIN = 2400000.0  # numbers at least this large are JDs, smaller ones MJDs (Fink's rule)
@@ -181,10 +183,25 @@ def cursor_jd(after: str | None) -> float | None:
     return jd
 
 
+@dataclass(frozen=True, slots=True)
+class AlertWindow:
+    """Which alerts a newest-first page holds: at most ``size``, with JD in [since, until]
+    (both included, None: open), strictly before the cursor's JD ``after``."""
+
+    size: int
+    since_jd: float | None = None
+    until_jd: float | None = None
+    after_jd: float | None = None
+
+
 def alert_page_window(
-    limits: object, first: int | None, after: str | None, since: str | None, until: str | None
-) -> tuple[int, float | None, float | None, float | None]:
-    """(page size, since JD, until JD, after-cursor JD) of a newest-first alert page."""
-    size = page_size(first, limits.first_default, limits.first_max)  # type: ignore[attr-defined]
+    limits: LimitSettings,
+    first: int | None,
+    after: str | None,
+    since: str | None,
+    until: str | None,
+) -> AlertWindow:
+    """The window of an ``alerts(first, after, since, until)`` field."""
+    size = page_size(first, limits.first_default, limits.first_max)
     start, stop = date_window(since, until)
-    return size, start, stop, cursor_jd(after)
+    return AlertWindow(size, start, stop, cursor_jd(after))

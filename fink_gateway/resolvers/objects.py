@@ -24,6 +24,7 @@ from fink_gateway.loaders.decoding import (
     qualifier,
 )
 from fink_gateway.loaders.reader import ALL, KEYS, LATEST, Reader
+from fink_gateway.resolvers.args import AlertWindow
 from fink_gateway.resolvers.columns import CLASSIFICATION_COLUMNS
 from fink_gateway.resolvers.lightcurve import LightCurveArgs, LightCurveData, light_curves
 from fink_gateway.resolvers.object_plan import ObjectPlan
@@ -147,25 +148,19 @@ class AlertPage:
     total: int
 
 
-def alert_page(
-    obj: ObjectData,
-    first: int,
-    after_jd: float | None,
-    since_jd: float | None,
-    until_jd: float | None,
-) -> AlertPage:
-    """Newest-first alerts within [since, until] (JD, inclusive), after the cursor's JD."""
+def alert_page(obj: ObjectData, window: AlertWindow) -> AlertPage:
+    """The object's alerts in ``window``, newest first."""
     jd = obj.jd
     keep = np.ones(len(jd), dtype=bool)
-    if since_jd is not None:
-        keep &= jd >= since_jd
-    if until_jd is not None:
-        keep &= jd <= until_jd
+    if window.since_jd is not None:
+        keep &= jd >= window.since_jd
+    if window.until_jd is not None:
+        keep &= jd <= window.until_jd
     total = int(keep.sum())
-    if after_jd is not None:
-        keep &= jd < after_jd
+    if window.after_jd is not None:
+        keep &= jd < window.after_jd
     order = np.flatnonzero(keep)[::-1]
-    chosen = order[:first].tolist()
+    chosen = order[: window.size].tolist()
     simbad = obj.simbad() if chosen and "cdsxmatch" in obj.table else None
     items = [
         (
@@ -175,4 +170,4 @@ def alert_page(
         )
         for i in chosen
     ]
-    return AlertPage(items, len(order) > first, total)
+    return AlertPage(items, len(order) > window.size, total)

@@ -24,6 +24,7 @@ from fink_gateway.errors import InvalidArgument
 from fink_gateway.layout import tables
 from fink_gateway.layout.columns import INDEX_COLUMNS
 from fink_gateway.loaders.reader import Reader
+from fink_gateway.resolvers.args import AlertWindow
 from fink_gateway.resolvers.ephemerides import Ephemerides, EphemerisProvider
 from fink_gateway.resolvers.objects import AlertPage, ObjectData, alert_page
 from fink_gateway.resolvers.sso_lightcurve import SsoPoints, band_rows, fit_points, sso_points
@@ -214,18 +215,12 @@ class SsoObjectData:
         return await self._once("ephemerides", load)
 
 
-async def sso_alert_page(
-    data: SsoObjectData,
-    first: int,
-    after_jd: float | None,
-    since_jd: float | None,
-    until_jd: float | None,
-) -> AlertPage:
-    """The object's alerts newest first, within [since, until] (JD), after the cursor's JD."""
+async def sso_alert_page(data: SsoObjectData, window: AlertWindow) -> AlertPage:
+    """The object's alerts in ``window``, newest first."""
     alerts = await data.alerts()
     if alerts is None:
         return AlertPage([], False, 0)
-    return alert_page(alerts, first, after_jd, since_jd, until_jd)
+    return alert_page(alerts, window)
 
 
 async def sso_phase_curve(

@@ -20,7 +20,7 @@ from fink_gateway.schema.execution import NotPlain, plain_with_arguments
 from fink_gateway.schema.extensions.timeout import may_wait
 from fink_gateway.schema.info import Info
 from fink_gateway.schema.lightcurve import LightCurve
-from fink_gateway.schema.pagination import AlertConnection, alert_connection
+from fink_gateway.schema.pagination import AlertConnection, alert_page_connection
 from fink_gateway.schema.period import PeriodFit, PeriodMethod
 from fink_gateway.science.coords import constellation, galactic, mean_position
 from fink_gateway.science.times import iso_time
@@ -86,13 +86,11 @@ class Object:
         until: Until = None,
     ) -> AlertConnection:
         window = args.alert_page_window(info.context.settings.limits, first, after, since, until)
-        size, start, stop, after_jd = window
-        result = alert_page(self._data, size, after_jd, start, stop)
-        return alert_connection(result.items, result.has_next, result.total)
+        return alert_page_connection(alert_page(self._data, window))
 
     @strawberry.field(description="The most recent alert.")
     def last_alert(self) -> Alert:  # type: ignore[valid-type]
-        result = alert_page(self._data, 1, None, None, None)
+        result = alert_page(self._data, args.AlertWindow(1))
         _, record, simbad = result.items[0]
         return alert_from_record(record, simbad)
 

@@ -9,6 +9,7 @@ import strawberry
 
 from fink_gateway.resolvers.args import encode_cursor
 from fink_gateway.resolvers.keyset import KeysetPage
+from fink_gateway.resolvers.objects import AlertPage
 from fink_gateway.schema.alert import Alert, alert_from_record
 
 NodeT = TypeVar("NodeT")
@@ -45,14 +46,13 @@ def page(items: list[tuple[str, Any]], has_next: bool) -> tuple[list[Edge[Any]],
     return edges, PageInfo(has_next_page=has_next, end_cursor=edges[-1].cursor if edges else None)
 
 
-def alert_connection(
-    items: list[tuple[str, dict[str, object], bool]], has_next: bool, total: int
-) -> AlertConnection:
-    """A connection of (JD cursor text, decoded record, SIMBAD label) alert items."""
+def alert_page_connection(result: AlertPage) -> AlertConnection:
+    """A connection of one page of an object's alerts (JD cursors)."""
     edges, info = page(
-        [(encode_cursor("jd", c), alert_from_record(r, s)) for c, r, s in items], has_next
+        [(encode_cursor("jd", c), alert_from_record(r, s)) for c, r, s in result.items],
+        result.has_next,
     )
-    return AlertConnection(edges=edges, page_info=info, total_count=total)
+    return AlertConnection(edges=edges, page_info=info, total_count=result.total)
 
 
 def keyset_connection(

@@ -27,7 +27,7 @@ from fink_gateway.resolvers.sso_lightcurve import (
 from fink_gateway.schema.arguments import Since, Until
 from fink_gateway.schema.enums import BAND_OF_FID, FID_OF_BAND, Band
 from fink_gateway.schema.info import Info
-from fink_gateway.schema.pagination import AlertConnection, alert_connection
+from fink_gateway.schema.pagination import AlertConnection, alert_page_connection
 from fink_gateway.schema.phasecurve import PhaseCurve, PhaseCurveModelName
 from fink_gateway.schema.scalars import FloatSeries, IntSeries, StringSeries
 from fink_gateway.science.phasecurve import PhaseCurveModel
@@ -212,9 +212,7 @@ class SolarSystemObject:
         until: Until = None,
     ) -> AlertConnection:
         window = args.alert_page_window(info.context.settings.limits, first, after, since, until)
-        size, start, stop, after_jd = window
-        result = await resolver.sso_alert_page(self._data, size, after_jd, start, stop)
-        return alert_connection(result.items, result.has_next, result.total)
+        return alert_page_connection(await resolver.sso_alert_page(self._data, window))
 
     @strawberry.field(description="The light curve as columns, with ephemerides on request.")
     async def lightcurve(
