@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 
 import pytest
 
+from fink_gateway.ingest.pipeline import ingest_files
 from fink_gateway.store.embedded import EmbeddedStore
 from fink_gateway.store.hbase import HBaseStore
 from tests.fit_pool import SHARED_FITS
@@ -71,6 +73,33 @@ class StoreFactory:
                 await store.close()
         for store in self._stores:
             await store.close()
+
+
+BACKENDS = ["embedded", pytest.param("hbase", marks=pytest.mark.hbase)]
+"""``params`` of a fixture made once per backend."""
+
+
+@contextlib.asynccontextmanager
+async def module_store(backend: str, folder: Path) -> AsyncIterator[tuple[TestStore, str]]:
+    """A store of ``backend`` (file in ``folder``) and a fresh prefix for a whole test
+    module; its tables are dropped on exit. HBase is skipped when not configured."""
+    factory = StoreFactory(backend, store_opener(backend, folder))
+    try:
+        yield await factory()
+    finally:
+        await factory.clean_up()
+
+
+@contextlib.asynccontextmanager
+async def ingested_store(
+    backend: str, folder: Path, files: Sequence[Path], *, with_cutouts: bool = False
+) -> AsyncIterator[tuple[TestStore, str]]:
+    """:func:`module_store` holding ``files`` ingested (HBase tables are slow to create, so
+    a module ingests once per backend)."""
+    async with module_store(backend, folder) as (store, prefix):
+        report = await ingest_files(store, prefix, list(files), with_cutouts=with_cutouts)
+        assert not report.failures, report.failures
+        yield store, prefix
 
 
 @pytest.fixture

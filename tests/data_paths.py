@@ -25,6 +25,9 @@ SAMPLE_FILES: dict[str, tuple[str, ...]] = {
 }
 """FINK-REFERENCE §13 sample names → file names under ``FINK_ZTF``."""
 
+SCIENCE_FILES = sorted(p for p in FINK_ZTF.glob("*.parquet") if not p.name.startswith("sso"))
+"""Every science sample file (the SSO light-curve file excluded)."""
+
 _CANDIDATE_INPUTS = ("ndethist", "drb", "classtar", "jd", "jdstarthist")
 
 

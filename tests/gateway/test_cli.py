@@ -17,9 +17,8 @@ from fink_gateway.gateway.config import ENV_PREFIX
 from fink_gateway.layout import tables
 from fink_gateway.store.embedded import EmbeddedStore
 from fink_gateway.store.types import ScanRange
-from tests.data_paths import FINK_ZTF
+from tests.data_paths import FINK_ZTF, SCIENCE_FILES
 
-SCIENCE_FILES = sorted(p for p in FINK_ZTF.glob("*.parquet") if not p.name.startswith("sso"))
 ALERTS_IN_SAMPLES = 74 + 67 + 11 + 3 + 2
 GOOD_FILE = FINK_ZTF / "science_20190903.parquet"
 GOOD_FILE_OBJECTS = {b"ZTF18abfisdf", b"ZTF18acbzznf"}

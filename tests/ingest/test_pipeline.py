@@ -14,11 +14,10 @@ from fink_gateway.ingest.pipeline import ingest_files
 from fink_gateway.layout import tables
 from fink_gateway.store.interface import Store
 from fink_gateway.store.types import ScanRange
-from tests.data_paths import FINK_ZTF, TEST_DATA
+from tests.data_paths import FINK_ZTF, SCIENCE_FILES, TEST_DATA
 
 pytestmark = pytest.mark.anyio
 
-SCIENCE_FILES = sorted(p for p in FINK_ZTF.glob("*.parquet") if not p.name.startswith("sso"))
 ALERTS_IN_SAMPLES = 74 + 67 + 11 + 3 + 2
 
 

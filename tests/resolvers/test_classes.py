@@ -11,7 +11,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from fink_gateway.errors import InvalidArgument
-from fink_gateway.ingest.pipeline import ingest_files
 from fink_gateway.layout import tables
 from fink_gateway.layout.columns import INDEX_COLUMNS
 from fink_gateway.loaders.reader import Reader, TypesCache
@@ -37,12 +36,11 @@ from fink_gateway.resolvers.keyset import KeysetPage
 from fink_gateway.science.classification import classify
 from fink_gateway.science.times import MJD_OFFSET
 from fink_gateway.store.interface import Store
-from tests.conftest import StoreFactory, store_opener
-from tests.data_paths import FINK_ZTF, classification_frame
+from tests.conftest import BACKENDS, ingested_store
+from tests.data_paths import SCIENCE_FILES, classification_frame
 
 pytestmark = pytest.mark.anyio
 
-SCIENCE_FILES = sorted(p for p in FINK_ZTF.glob("*.parquet") if not p.name.startswith("sso"))
 ALL_COLUMNS = tuple(sorted(c.column for c in INDEX_COLUMNS))
 
 
@@ -106,20 +104,14 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@pytest.fixture(scope="module", params=["embedded", pytest.param("hbase", marks=pytest.mark.hbase)])
+@pytest.fixture(scope="module", params=BACKENDS)
 async def ingested(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[tuple[Store, str]]:
-    """Every science sample ingested once per backend (HBase tables are slow to create)."""
-    opener = store_opener(request.param, tmp_path_factory.mktemp("classes"))
-    factory = StoreFactory(request.param, opener)
-    store, prefix = await factory()
-    try:
-        report = await ingest_files(store, prefix, SCIENCE_FILES, with_cutouts=False)
-        assert not report.failures
-        yield store, prefix
-    finally:
-        await factory.clean_up()
+    """Every science sample ingested once per backend."""
+    folder = tmp_path_factory.mktemp("classes")
+    async with ingested_store(request.param, folder, SCIENCE_FILES) as found:
+        yield found
 
 
 def sample_index() -> pd.DataFrame:

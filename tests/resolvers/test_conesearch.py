@@ -12,7 +12,6 @@ import pytest
 from astropy import units as u
 from astropy.coordinates import SkyCoord
 
-from fink_gateway.ingest.pipeline import ingest_files
 from fink_gateway.layout import tables
 from fink_gateway.loaders.reader import Reader, TypesCache
 from fink_gateway.resolvers.conesearch import (
@@ -24,12 +23,11 @@ from fink_gateway.resolvers.conesearch import (
 )
 from fink_gateway.store.interface import Store
 from fink_gateway.store.types import ScanRange
-from tests.conftest import StoreFactory, store_opener
-from tests.data_paths import FINK_ZTF
+from tests.conftest import BACKENDS, ingested_store
+from tests.data_paths import SCIENCE_FILES
 
 pytestmark = pytest.mark.anyio
 
-SCIENCE_FILES = sorted(p for p in FINK_ZTF.glob("*.parquet") if not p.name.startswith("sso"))
 ZTF25ABUOVXV = (92.4445778, 35.5722176)  # FINK-REFERENCE §3
 M33_FIELD = (23.4646392, 30.6680637)  # ZTF19aawtdou: 9 sample objects within 1800″
 ONLINE_FIELD = (298.0468436, -17.2309355)  # ZTF22aayqegg, of the one-exposure sample
@@ -115,21 +113,14 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@pytest.fixture(scope="module", params=["embedded", pytest.param("hbase", marks=pytest.mark.hbase)])
+@pytest.fixture(scope="module", params=BACKENDS)
 async def ingested(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[tuple[Store, str]]:
-    """Every science sample ingested once per backend (HBase tables are slow to create)."""
-    factory = StoreFactory(
-        request.param, store_opener(request.param, tmp_path_factory.mktemp("cone"))
-    )
-    store, prefix = await factory()
-    try:
-        report = await ingest_files(store, prefix, SCIENCE_FILES, with_cutouts=False)
-        assert not report.failures
-        yield store, prefix
-    finally:
-        await factory.clean_up()
+    """Every science sample ingested once per backend."""
+    folder = tmp_path_factory.mktemp("cone")
+    async with ingested_store(request.param, folder, SCIENCE_FILES) as found:
+        yield found
 
 
 def sample_alerts() -> pd.DataFrame:

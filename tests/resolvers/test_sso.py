@@ -11,7 +11,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from fink_gateway.errors import InvalidArgument, UpstreamUnavailable
-from fink_gateway.ingest.pipeline import ingest_files
 from fink_gateway.ingest.sso_names import sso_resolver_rows
 from fink_gateway.layout import tables
 from fink_gateway.loaders.miriade import (
@@ -40,14 +39,13 @@ from fink_gateway.resolvers.sso import (
     sso_columns,
 )
 from fink_gateway.store.interface import Store
-from tests.conftest import StoreFactory, store_opener
-from tests.data_paths import FINK_ZTF
+from tests.conftest import BACKENDS, ingested_store
+from tests.data_paths import FINK_ZTF, SCIENCE_FILES
 from tests.resolvers.miriade_server import closed_port_url, fake_miriade
 
 pytestmark = pytest.mark.anyio
 
 SSO_FILE = FINK_ZTF / "sso_lightcurves_with_ephemerides_202504.parquet"
-SCIENCE_FILES = sorted(p for p in FINK_ZTF.glob("*.parquet") if not p.name.startswith("sso"))
 EXTRA_NAMES = ["78", "780", "7800", "2010XY03", "2010XY3"]
 """Resolver rows the test adds: numbers that share prefixes, two spellings of one name."""
 ALERT_JDS_8467 = [2460689.6308681, 2460691.6934375, 2460706.6164931]
@@ -213,25 +211,20 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@pytest.fixture(scope="module", params=["embedded", pytest.param("hbase", marks=pytest.mark.hbase)])
+@pytest.fixture(scope="module", params=BACKENDS)
 async def ingested(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[tuple[Store, str]]:
     """The science samples and the SSO file, plus resolver rows for ``EXTRA_NAMES`` and one
     ``ssnamenr`` row (2002MA06) that the resolver does not list."""
-    opener = store_opener(request.param, tmp_path_factory.mktemp("sso"))
-    factory = StoreFactory(request.param, opener)
-    store, prefix = await factory()
-    try:
-        report = await ingest_files(store, prefix, [*SCIENCE_FILES, SSO_FILE], with_cutouts=False)
-        assert not report.failures
+    folder = tmp_path_factory.mktemp("sso")
+    async with ingested_store(request.param, folder, [*SCIENCE_FILES, SSO_FILE]) as found:
+        store, prefix = found
         await store.put_rows(tables.SSO_RESOLVER.name(prefix), sso_resolver_rows(EXTRA_NAMES))
         await store.put_rows(
             tables.SSNAMENR.name(prefix), [(b"2002MA06_2459000.5", {b"i:ssnamenr": b"2002MA06"})]
         )
-        yield store, prefix
-    finally:
-        await factory.clean_up()
+        yield found
 
 
 def reader_of(ingested: tuple[Store, str]) -> Reader:
