@@ -1,7 +1,8 @@
 """The ASGI application: the one route table of the gateway.
 
-``/graphql`` (GraphQL over HTTP, GraphiQL in a browser), ``/healthz`` (the process is up),
-``/readyz`` (the store answers; 503 when it does not), ``/metrics`` (Prometheus).
+``/graphql`` (GraphQL over HTTP, GraphiQL in a browser), ``/`` (to GraphiQL, or the links as
+JSON), ``/schema.graphql`` (the SDL), ``/healthz`` (the process is up), ``/readyz`` (the store
+answers; 503 when it does not), ``/metrics`` (Prometheus).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from fink_gateway.gateway.context import Services
 from fink_gateway.gateway.error_response import internal_error
 from fink_gateway.gateway.graphiql import STATIC, STATIC_URL
 from fink_gateway.gateway.graphql_view import GatewayGraphQL
+from fink_gateway.gateway.landing import landing_endpoint, sdl_endpoint
 from fink_gateway.gateway.metrics import GatewayMetrics, MetricsMiddleware
 from fink_gateway.gateway.middleware.body_limit import BodyLimitMiddleware
 from fink_gateway.gateway.middleware.ratelimit import RateLimitMiddleware, buckets_for
@@ -87,8 +89,11 @@ def build_app(settings: Settings, store: Store, prefix: str | None = None) -> St
         multipart_uploads_enabled=True,  # file uploads (the skymap's bayestar map)
         graphql_ide="graphiql" if settings.introspection else None,  # GraphiQL introspects
     )
+    sdl_served = settings.introspection
     app = Starlette(
         routes=[
+            Route("/", landing_endpoint(settings.introspection)),
+            *([Route("/schema.graphql", sdl_endpoint(schema.as_str()))] if sdl_served else []),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),

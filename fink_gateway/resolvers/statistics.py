@@ -19,16 +19,17 @@ from fink_gateway.layout import tables
 from fink_gateway.loaders.reader import Reader
 from fink_gateway.store.types import Cells, ScanRange
 
-_DATE = re.compile(r"\d{4}(?:\d{2}(?:\d{2})?)?\Z")
+_DATE = re.compile(r"\d{4}(?:(-?)\d{2}(?:\1\d{2})?)?\Z")  # YYYY[MM[DD]] or YYYY[-MM[-DD]]
 _FORMATS = {4: "%Y", 6: "%Y%m", 8: "%Y%m%d"}
 BASIC = ("raw", "sci", "n_g", "n_r", "exposures", "fields")
 SIMBAD_TOTAL, SIMBAD_EXTRAGALACTIC = "simbad_tot", "simbad_gal"
 
 
 def statistics_date(value: str) -> str:
-    """A valid ``YYYY``, ``YYYYMM`` or ``YYYYMMDD`` (a real year, month or day)."""
-    text = value.strip()
-    valid = _DATE.match(text) is not None
+    """``YYYY``, ``YYYYMM`` or ``YYYYMMDD`` of a real year, month or day, given as such or in
+    ISO form (``YYYY-MM``, ``YYYY-MM-DD``)."""
+    valid = _DATE.match(value.strip()) is not None
+    text = value.strip().replace("-", "")
     if valid:
         try:
             datetime.strptime(text, _FORMATS[len(text)])
@@ -36,8 +37,8 @@ def statistics_date(value: str) -> str:
             valid = False
     if not valid:
         raise InvalidArgument(
-            f"malformed date {value!r}: expected YYYY, YYYYMM or YYYYMMDD (e.g. 2025, 202501, "
-            "20250114)",
+            f"malformed date {value!r}: expected YYYY, YYYYMM or YYYYMMDD, or ISO YYYY-MM or "
+            "YYYY-MM-DD (e.g. 2025, 202501, 20250114, 2025-01-14)",
             argument="date", value=value,
         )  # fmt: skip
     return text

@@ -104,7 +104,11 @@ class ArchiveQuery:
         self,
         info: Info,
         date: Annotated[
-            str, strawberry.argument(description="A year 'YYYY', month 'YYYYMM' or day 'YYYYMMDD'.")
+            str,
+            strawberry.argument(
+                description="A year, month or day (UTC): 'YYYY', 'YYYYMM', 'YYYYMMDD', "
+                "'YYYY-MM' or 'YYYY-MM-DD'."
+            ),
         ],
     ) -> list[NightStatistics]:
         return [night_statistics(n) for n in await stats.load_statistics(info.context.reader, date)]

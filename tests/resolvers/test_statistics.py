@@ -24,14 +24,20 @@ from tests.archive_data import demo_alerts, reader
 pytestmark = pytest.mark.anyio
 
 
-@pytest.mark.parametrize("date", ["2025", "202501", "20250114", " 2024 "])
-def test_statistics_date_accepts_year_month_day(date: str) -> None:
-    assert statistics_date(date) == date.strip()
+@pytest.mark.parametrize(
+    ("date", "prefix"),
+    [("2025", "2025"), ("202501", "202501"), ("20250114", "20250114"), (" 2024 ", "2024"),
+     ("2025-01", "202501"), ("2025-01-14", "20250114"), (" 2024-02-29 ", "20240229")],
+)  # fmt: skip
+def test_statistics_date_accepts_year_month_day(date: str, prefix: str) -> None:
+    assert statistics_date(date) == prefix
 
 
 @pytest.mark.parametrize(
-    "date", ["", "25", "20251", "2025011", "202513", "20250230", "2025-01-14", "x2025", "202501141"]
-)
+    "date",
+    ["", "25", "20251", "2025011", "202513", "20250230", "2025-0114", "202501-14", "2025-13",
+     "2025-02-30", "2025-1-14", "x2025", "202501141", "2025--01"],
+)  # fmt: skip
 def test_statistics_date_rejects_other_text(date: str) -> None:
     with pytest.raises(InvalidArgument) as caught:
         statistics_date(date)
