@@ -21,9 +21,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import drop_prefix, percentile, query, write_section
+from fink_gateway.demo import generate_alerts
 from fink_gateway.gateway.config import Settings
 from fink_gateway.gateway.context import Services
-from fink_gateway.ingest.demo import generate_alerts
 from fink_gateway.ingest.pipeline import ingest_tables
 from fink_gateway.layout import tables
 from fink_gateway.loaders.decoding import decode_columns

@@ -21,9 +21,9 @@ import pyarrow.compute as pc
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import write_section
+from fink_gateway.demo import demo_truth, generate_alerts
 from fink_gateway.gateway.config import Settings
 from fink_gateway.gateway.context import Services
-from fink_gateway.ingest.demo import demo_truth, generate_alerts
 from fink_gateway.ingest.pipeline import ingest_files, ingest_tables
 from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.resolvers.objects import load_objects

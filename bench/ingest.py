@@ -48,7 +48,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from fink_gateway.ingest.demo import generate_alerts
+from fink_gateway.demo import generate_alerts
 from fink_gateway.ingest.pipeline import IngestReport, ingest_tables
 from fink_gateway.ingest.writer import AlertWriter
 from fink_gateway.store.batch import CellBatch

@@ -33,11 +33,11 @@ from starlette.routing import Route
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import ROOT, best_of, drop_prefix, query, with_epochs, write_section
+from fink_gateway.demo import generate_alerts
 from fink_gateway.gateway.app import build_app
 from fink_gateway.gateway.config import Settings
 from fink_gateway.gateway.context import Services
 from fink_gateway.gateway.graphql_view import encode_response
-from fink_gateway.ingest.demo import generate_alerts
 from fink_gateway.ingest.pipeline import ingest_tables
 from fink_gateway.layout import tables
 from fink_gateway.loaders.decoding import decode_columns

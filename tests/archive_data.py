@@ -19,8 +19,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+from fink_gateway.demo import generate_alerts
 from fink_gateway.ingest.alerts import Alerts, read_alerts
-from fink_gateway.ingest.demo import generate_alerts
 from fink_gateway.ingest.rows import TABLE_BUILDERS, EncodedAlerts, schema_row, version_pairs
 from fink_gateway.ingest.writer import SCHEMA_TYPES
 from fink_gateway.layout import tables

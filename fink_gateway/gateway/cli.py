@@ -113,7 +113,7 @@ def _summary(report: IngestReport, title: str) -> None:
 async def _fill_demo(
     store: Store, prefix: str, alerts: int, seed: int, with_cutouts: bool
 ) -> IngestReport:
-    from fink_gateway.ingest.demo import generate_alerts
+    from fink_gateway.demo import generate_alerts
 
     with alert_progress(console, "demo alerts", alerts) as progress:
         return await ingest_tables(

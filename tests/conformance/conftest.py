@@ -21,9 +21,9 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
+from fink_gateway.demo import generate_alerts
 from fink_gateway.gateway.app import build_app
 from fink_gateway.gateway.config import Settings
-from fink_gateway.ingest.demo import generate_alerts
 from fink_gateway.ingest.pipeline import ingest_tables
 from fink_gateway.store.embedded import EmbeddedStore
 from tests.live_server import serve_in_thread

@@ -23,9 +23,9 @@ import pyarrow as pa
 import pytest
 from starlette.testclient import TestClient
 
+from fink_gateway.demo import generate_alerts
 from fink_gateway.gateway.app import build_app
 from fink_gateway.gateway.config import Settings
-from fink_gateway.ingest.demo import generate_alerts
 from fink_gateway.ingest.pipeline import ingest_tables
 from fink_gateway.store.hbase import HBaseStore
 from tests.conftest import HBASE_ENV, hbase_address

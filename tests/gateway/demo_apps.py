@@ -11,9 +11,9 @@ from pathlib import Path
 import pyarrow as pa
 from starlette.testclient import TestClient
 
+from fink_gateway.demo import generate_alerts
 from fink_gateway.gateway.app import build_app
 from fink_gateway.gateway.config import Settings
-from fink_gateway.ingest.demo import generate_alerts
 from fink_gateway.ingest.pipeline import ingest_tables
 from fink_gateway.store.embedded import EmbeddedStore
 

@@ -19,10 +19,10 @@ import pyarrow.parquet as pq
 import pytest
 from strawberry.types import ExecutionResult
 
+from fink_gateway.demo import generate_alerts
 from fink_gateway.gateway.config import Settings
 from fink_gateway.gateway.context import Services
 from fink_gateway.gateway.graphql_view import encode_response
-from fink_gateway.ingest.demo import generate_alerts
 from fink_gateway.ingest.pipeline import ingest_files, ingest_tables
 from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.schema.build import build_schema

@@ -25,9 +25,9 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from strawberry.types import ExecutionResult
 
+from fink_gateway.demo import generate_alerts
 from fink_gateway.gateway.context import Services
 from fink_gateway.gateway.graphql_view import GatewayGraphQL, encode_response
-from fink_gateway.ingest.demo import generate_alerts
 from fink_gateway.ingest.pipeline import ingest_files, ingest_tables
 from fink_gateway.ingest.writer import AlertWriter
 from fink_gateway.layout import tables

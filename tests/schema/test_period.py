@@ -7,7 +7,7 @@ import dataclasses
 import pyarrow.compute as pc
 import pytest
 
-from fink_gateway.ingest.demo import demo_truth
+from fink_gateway.demo import demo_truth
 from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.settings import LimitSettings, Settings
 from tests.schema.conftest import DEMO_SEED, Samples

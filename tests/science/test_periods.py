@@ -9,7 +9,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pytest
 
-from fink_gateway.ingest.demo import demo_truth, generate_alerts
+from fink_gateway.demo import demo_truth, generate_alerts
 from fink_gateway.science import periods
 from fink_gateway.science.periods import MIN_POINTS, PeriodFit, fit_period, periodic_input
 from fink_gateway.science.photometry import dc_magnitude

@@ -1,4 +1,4 @@
-"""Tests for fink_gateway.ingest.demo: deterministic demo alerts in Fink's nested layout."""
+"""Tests for fink_gateway.demo: deterministic demo alerts in Fink's nested layout."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from astropy.io import fits
 from astropy.time import Time
 from astropy.timeseries import LombScargleMultiband
 
-from fink_gateway.ingest.demo import (
+from fink_gateway.demo import (
     ALERT_SCHEMA,
     BATCH_ALERTS,
     BATCH_ALERTS_WITH_CUTOUTS,
