@@ -7,17 +7,14 @@ read, with the ingest's own row builders (:mod:`fink_gateway.ingest.rows`).
 
 from __future__ import annotations
 
-import contextlib
 import struct
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import healpy
 import numpy as np
 import pyarrow as pa
-import pytest
 
 from fink_gateway.demo import generate_alerts
 from fink_gateway.ingest.alerts import Alerts, read_alerts
@@ -27,39 +24,11 @@ from fink_gateway.layout import tables
 from fink_gateway.loaders.reader import Reader, TypesCache
 from fink_gateway.science.healpix import NSIDE
 from fink_gateway.science.skymap import credible_levels, read_sky_map
-from fink_gateway.store.embedded import EmbeddedStore
-from fink_gateway.store.hbase import HBaseStore
 from fink_gateway.store.interface import Store
-from tests.conftest import HBASE_ENV, StoreFactory, hbase_address
 from tests.data_paths import TEST_DATA
 
 BAYESTAR = TEST_DATA / "skymap" / "bayestar.fits.gz"
 """G364600 (LIGO/Virgo, 2020-02-19), NESTED, nside 512; read in place."""
-
-
-BACKENDS = ["embedded", pytest.param("hbase", marks=pytest.mark.hbase)]
-"""``params`` of a module-scoped store fixture (see :func:`module_store`)."""
-
-
-@contextlib.asynccontextmanager
-async def module_store(backend: str, folder: Path) -> AsyncIterator[tuple[Store, str]]:
-    """A store and a fresh prefix for a whole test module (tables dropped at the end).
-
-    The module needs a module-scoped ``anyio_backend`` fixture; ``folder`` holds the
-    embedded file. HBase is skipped when ``FINK_GATEWAY_TEST_HBASE`` is unset.
-    """
-    if backend == "hbase":
-        address = hbase_address()
-        if address is None:
-            pytest.skip(f"{HBASE_ENV}=host:port is not set")
-        host, port = address
-        factory = StoreFactory(backend, lambda: HBaseStore(host, port, timeout_s=60.0))
-    else:
-        factory = StoreFactory(backend, lambda: EmbeddedStore(folder / "store.db"))
-    try:
-        yield await factory()
-    finally:
-        await factory.clean_up()
 
 
 def reader(store: Store, prefix: str) -> Reader:

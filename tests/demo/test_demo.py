@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import io
 import re
-import time
 
 import numpy as np
 import pandas as pd
@@ -349,14 +348,6 @@ def test_variable_periods_are_recoverable(frame: pd.DataFrame) -> None:
 
 
 @pytest.mark.slow
-def test_generation_speed_without_cutouts() -> None:
-    list(generate_alerts(1_000, with_cutouts=False))  # warm up imports
-    start = time.perf_counter()
-    total = sum(t.num_rows for t in generate_alerts(200_000, seed=5, with_cutouts=False))
-    rate = total / (time.perf_counter() - start)
-    assert rate > 50_000, f"{rate:,.0f} alerts/s"
-
-
 def test_candidate_strings_look_like_ztf(frame: pd.DataFrame) -> None:
     pattern = r"ztf_\d{14}_\d{6}_z[gr]_c\d{2}_o_q[1-4]_scimrefdiffimg\.fits"
     assert frame["pdiffimfilename"].str.fullmatch(pattern).all()

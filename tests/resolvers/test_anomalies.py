@@ -24,7 +24,8 @@ from fink_gateway.resolvers.args import encode_cursor, now_jd
 from fink_gateway.resolvers.columns import CLASSIFICATION_COLUMNS
 from fink_gateway.store.interface import Store
 from fink_gateway.store.types import ScanRange
-from tests.archive_data import BACKENDS, demo_alerts, module_store, reader
+from tests.archive_data import demo_alerts, reader
+from tests.conftest import BACKENDS, module_store
 
 pytestmark = pytest.mark.anyio
 

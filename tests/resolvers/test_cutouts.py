@@ -27,7 +27,8 @@ from fink_gateway.resolvers.cutouts import (
 )
 from fink_gateway.science.cutouts import read_stamp, stamp_array
 from fink_gateway.store.interface import Store
-from tests.archive_data import BACKENDS, demo_alerts, module_store, reader, write_tables
+from tests.archive_data import demo_alerts, reader, write_tables
+from tests.conftest import BACKENDS, module_store
 from tests.data_paths import read_sample
 
 pytestmark = pytest.mark.anyio

@@ -26,7 +26,8 @@ from fink_gateway.resolvers.resolve import (
     reverse_tns,
 )
 from fink_gateway.store.interface import Store
-from tests.archive_data import BACKENDS, module_store, reader, tns_rows, write_tables
+from tests.archive_data import reader, tns_rows, write_tables
+from tests.conftest import BACKENDS, module_store
 from tests.data_paths import read_sample
 
 pytestmark = pytest.mark.anyio

@@ -17,22 +17,20 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import strawberry
 from strawberry.types import ExecutionResult
 
 from fink_gateway.demo import generate_alerts
 from fink_gateway.gateway.config import Settings
 from fink_gateway.gateway.context import Services
 from fink_gateway.gateway.graphql_view import encode_response
-from fink_gateway.ingest.pipeline import ingest_files, ingest_tables
+from fink_gateway.ingest.pipeline import ingest_tables
 from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.schema.build import build_schema
 from fink_gateway.store.interface import Store, StoreStats
-from tests.conftest import StoreFactory, store_opener
-from tests.data_paths import FINK_ZTF
+from tests.conftest import BACKENDS, ingested_store, store_opener
+from tests.data_paths import SCIENCE_FILES
 from tests.fit_pool import shared_work
-
-SCIENCE_FILES = sorted(p for p in FINK_ZTF.glob("*.parquet") if not p.name.startswith("sso"))
-"""The science samples of tests/data (FINK-REFERENCE §13)."""
 
 DEMO_ALERTS = 1000
 """Enough for 150+ demo objects (tests use up to 134 of them, plus the last three)."""
@@ -52,6 +50,24 @@ class Executed:
 
     def codes(self) -> list[str | None]:
         return [(e.get("extensions") or {}).get("code") for e in self.errors]
+
+
+async def execute_in_process(
+    schema: strawberry.Schema,
+    services: Services,
+    query: str,
+    variables: Mapping[str, Any] | None = None,
+) -> Executed:
+    """Run ``query`` in process, in a new request context of ``services``, and JSON-encode
+    its data as the HTTP view does (numpy columns, float32 text, NaN as null)."""
+    context = services.new_context()
+    result = await schema.execute(
+        query, variable_values=dict(variables or {}), context_value=context
+    )
+    assert isinstance(result, ExecutionResult)
+    data = None if result.data is None else orjson.loads(encode_response(result.data))
+    errors = [e.formatted for e in result.errors or []]
+    return Executed(data, errors, context.reader.stats, result.extensions or {})
 
 
 @dataclass
@@ -84,16 +100,8 @@ class Samples:
         *,
         services: Services | None = None,
     ) -> Executed:
-        """Run ``query`` in process, in a new request context, and JSON-encode its data as
-        the HTTP view does (numpy columns, float32 text, NaN as null)."""
-        context = (services or self.services()).new_context()
-        result = await SCHEMA.execute(
-            query, variable_values=dict(variables or {}), context_value=context
-        )
-        assert isinstance(result, ExecutionResult)
-        data = None if result.data is None else orjson.loads(encode_response(result.data))
-        errors = [e.formatted for e in result.errors or []]
-        return Executed(data, errors, context.reader.stats, result.extensions or {})
+        """Run ``query`` in process (:func:`execute_in_process`)."""
+        return await execute_in_process(SCHEMA, services or self.services(), query, variables)
 
 
 @pytest.fixture(scope="module")
@@ -102,18 +110,14 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@pytest.fixture(scope="module", params=["embedded", pytest.param("hbase", marks=pytest.mark.hbase)])
+@pytest.fixture(scope="module", params=BACKENDS)
 async def samples(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Samples]:
     """Both backends: the science samples plus ``DEMO_ALERTS`` demo alerts, ingested once."""
     backend = request.param
-    opener = store_opener(backend, tmp_path_factory.mktemp(f"schema-{backend}"))
-    factory = StoreFactory(backend, opener)
-    store, prefix = await factory()
-    try:
-        report = await ingest_files(store, prefix, SCIENCE_FILES, with_cutouts=False)
-        assert not report.failures, report.failures
+    folder = tmp_path_factory.mktemp(f"schema-{backend}")
+    async with ingested_store(backend, folder, SCIENCE_FILES) as (store, prefix):
         demo = pa.concat_tables(generate_alerts(DEMO_ALERTS, DEMO_SEED, with_cutouts=False))
         await ingest_tables(store, prefix, [demo], source="demo", with_cutouts=False)
         object_ids = sorted(
@@ -123,6 +127,5 @@ async def samples(
         demo_ids = sorted(set(demo.column("objectId").to_pylist()))
         assert not set(object_ids) & set(demo_ids), "demo ids collide with the samples"
         assert len(demo_ids) >= 150
+        opener = store_opener(backend, folder)
         yield Samples(backend, store, prefix, opener, object_ids, demo, demo_ids)
-    finally:
-        await factory.clean_up()

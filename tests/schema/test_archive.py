@@ -18,17 +18,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import orjson
 import pyarrow as pa
 import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
-from strawberry.types import ExecutionResult
 
 from fink_gateway.demo import generate_alerts
 from fink_gateway.gateway.context import Services
-from fink_gateway.gateway.graphql_view import GatewayGraphQL, encode_response
-from fink_gateway.ingest.pipeline import ingest_files, ingest_tables
+from fink_gateway.gateway.graphql_view import GatewayGraphQL
+from fink_gateway.ingest.pipeline import ingest_tables
 from fink_gateway.ingest.writer import AlertWriter
 from fink_gateway.layout import tables
 from fink_gateway.resolvers.args import encode_cursor
@@ -36,22 +34,15 @@ from fink_gateway.schema.archive import ArchiveQuery
 from fink_gateway.schema.build import build_schema
 from fink_gateway.settings import Settings, SkymapSettings
 from fink_gateway.store.interface import Store
-from tests.archive_data import (
-    BACKENDS,
-    BAYESTAR,
-    PLACED,
-    module_store,
-    placed_alerts,
-    tns_rows,
-)
-from tests.data_paths import FINK_ZTF
+from tests.archive_data import BAYESTAR, PLACED, placed_alerts, tns_rows
+from tests.conftest import BACKENDS, ingested_store
+from tests.data_paths import SCIENCE_FILES
 from tests.fit_pool import shared_work
-from tests.schema.conftest import Executed
+from tests.schema.conftest import Executed, execute_in_process
 
 pytestmark = pytest.mark.anyio
 
 SCHEMA = build_schema(extra_queries=(ArchiveQuery,))
-SCIENCE_FILES = sorted(p for p in FINK_ZTF.glob("*.parquet") if not p.name.startswith("sso"))
 SETTINGS = Settings(skymap=SkymapSettings(folder=str(BAYESTAR.parent)))
 BENOIT = "ZTF25aabvany"  # one alert of asteroid 8467, with stamps
 SUPERLUMINOUS = "ZTF25aatmfzy"  # three alerts with stamps
@@ -76,23 +67,16 @@ class Archive:
         *,
         settings: Settings = SETTINGS,
     ) -> Executed:
-        context = self.services(settings).new_context()
-        result = await SCHEMA.execute(
-            query, variable_values=dict(variables or {}), context_value=context
-        )
-        assert isinstance(result, ExecutionResult)
-        data = None if result.data is None else orjson.loads(encode_response(result.data))
-        errors = [e.formatted for e in result.errors or []]
-        return Executed(data, errors, context.reader.stats, result.extensions or {})
+        return await execute_in_process(SCHEMA, self.services(settings), query, variables)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 async def archive(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Archive]:
-    async with module_store(request.param, tmp_path_factory.mktemp("archive")) as (store, prefix):
-        report = await ingest_files(store, prefix, SCIENCE_FILES, with_cutouts=True)
-        assert not report.failures, report.failures
+    folder = tmp_path_factory.mktemp("archive")
+    async with ingested_store(request.param, folder, SCIENCE_FILES, with_cutouts=True) as found:
+        store, prefix = found
         demo = pa.concat_tables(generate_alerts(600, 11, with_cutouts=False))
         await ingest_tables(store, prefix, [demo], source="demo", with_cutouts=False)
         writer = AlertWriter(store, prefix)
@@ -304,10 +288,14 @@ async def test_statistics_of_a_year(archive: Archive) -> None:
     assert first["classes"] == [{"class": "Solar System MPC", "count": 1}]
     (day,) = ok(await archive.execute(STATISTICS, {"date": "20250116"}))["statistics"]
     assert day["night"] == "20250116"
+    (iso,) = ok(await archive.execute(STATISTICS, {"date": "2025-01-16"}))["statistics"]
+    assert iso == day
+    month = ok(await archive.execute(STATISTICS, {"date": "2025-01"}))["statistics"]
+    assert [n["night"] for n in month] == ["20250114", "20250116", "20250131"]
 
 
 async def test_statistics_rejects_a_bad_date(archive: Archive) -> None:
-    result = await archive.execute(STATISTICS, {"date": "2025-01"})
+    result = await archive.execute(STATISTICS, {"date": "2025-1-16"})
     assert result.codes() == ["INVALID_ARGUMENT"]
 
 

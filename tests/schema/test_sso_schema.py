@@ -12,10 +12,8 @@ import numpy as np
 import orjson
 import pyarrow.parquet as pq
 import pytest
-from strawberry.types import ExecutionResult
 
 from fink_gateway.gateway.context import Services
-from fink_gateway.gateway.graphql_view import encode_response
 from fink_gateway.ingest.pipeline import ingest_files
 from fink_gateway.ingest.sso_names import sso_resolver_rows
 from fink_gateway.layout import tables
@@ -24,8 +22,8 @@ from fink_gateway.schema.build import build_schema
 from fink_gateway.schema.sso import SolarSystemQuery
 from fink_gateway.science.phasecurve import PhaseCurveFit, fit_phase_curve, reduced_magnitude
 from fink_gateway.settings import EphemerisSettings, LimitSettings, Settings
-from fink_gateway.store.interface import Store, StoreStats
-from tests.conftest import StoreFactory, store_opener
+from fink_gateway.store.interface import Store
+from tests.conftest import BACKENDS, StoreFactory, store_opener
 from tests.data_paths import FINK_ZTF, SAMPLE_FILES
 from tests.fit_pool import shared_work
 from tests.resolvers.miriade_server import MIRIADE_8467, closed_port_url, fake_miriade
@@ -37,21 +35,12 @@ from tests.resolvers.test_sso import (
     shortest,
     sso_file,
 )
+from tests.schema.conftest import Executed, execute_in_process
 
 pytestmark = pytest.mark.anyio
 
 SCHEMA = build_schema(extra_queries=(SolarSystemQuery,))
 ALERTS_2025 = [FINK_ZTF / f for f in SAMPLE_FILES["benoit_julien_2025"]]
-
-
-@dataclass
-class Run:
-    data: Any
-    errors: list[dict[str, Any]]
-    stats: StoreStats
-
-    def codes(self) -> list[str | None]:
-        return [(e.get("extensions") or {}).get("code") for e in self.errors]
 
 
 @dataclass
@@ -71,18 +60,12 @@ class Stores:
         prefix: str | None = None,
         miriade_url: str = "",
         services: Services | None = None,
-    ) -> Run:
+    ) -> Executed:
         settings = Settings(ephemerides=EphemerisSettings(miriade_url, 5.0))
         services = services or Services(
             self.store, settings, prefix or self.full, None, shared=shared_work()
         )
-        context = services.new_context()
-        result = await SCHEMA.execute(
-            query, variable_values=dict(variables or {}), context_value=context
-        )
-        assert isinstance(result, ExecutionResult)
-        data = None if result.data is None else orjson.loads(encode_response(result.data))
-        return Run(data, [e.formatted for e in result.errors or []], context.reader.stats)
+        return await execute_in_process(SCHEMA, services, query, variables)
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +73,7 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-@pytest.fixture(scope="module", params=["embedded", pytest.param("hbase", marks=pytest.mark.hbase)])
+@pytest.fixture(scope="module", params=BACKENDS)
 async def stores(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Stores]:
