@@ -13,6 +13,7 @@ import platformdirs
 class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: int = 1
     demo_alerts: int = 20000
     demo_seed: int = 0
 

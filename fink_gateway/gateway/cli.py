@@ -91,7 +91,7 @@ def main(ctx: click.Context, config_path: Path | None) -> None:
     # No-op when logging is already set up (an embedding process, pytest).
     handler = log_handler(settings.log_format)
     logging.basicConfig(level=settings.log_level.upper(), handlers=[handler])
-    ctx.obj = {"settings": settings}
+    ctx.obj = {"settings": settings, "config_path": config_path}
     if ctx.invoked_subcommand is None:
         ctx.invoke(serve)
 
@@ -130,13 +130,22 @@ async def _fill_demo(
 @store_option
 @click.option("--host", envvar="FINK_GATEWAY_SERVER_HOST", help="Address to listen on.")
 @click.option("--port", type=int, envvar="FINK_GATEWAY_SERVER_PORT", help="TCP port.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    envvar="FINK_GATEWAY_SERVER_WORKERS",
+    help="Gateway processes sharing the port (default: server.workers in config.yml).",
+)
 @click.pass_context
-def serve(ctx: click.Context, store: str | None, host: str | None, port: int | None) -> None:
+def serve(
+    ctx: click.Context, store: str | None, host: str | None, port: int | None, workers: int | None
+) -> None:
     """Serve GraphQL at /graphql (an empty embedded store is first filled with demo alerts)."""
     import uvicorn
     from uvicorn.config import LOGGING_CONFIG
 
     from fink_gateway.gateway.app import build_app
+    from fink_gateway.gateway.workers import worker_app_factory
 
     settings = _settings(ctx)
     url = _store_url(ctx, store)
@@ -154,14 +163,25 @@ def serve(ctx: click.Context, store: str | None, host: str | None, port: int | N
             _summary(report, "demo data")
 
         _run(ctx, url, fill_if_empty)
-    try:
-        live_store = open_store(url)
-    except GatewayError as exc:
-        raise click.ClickException(f"{exc.code}: {exc}") from None
-    app = build_app(settings, live_store, _prefix(ctx, url))
+    processes = workers or server.workers
+    app: Any
+    if processes > 1:
+        app = worker_app_factory(url, _prefix(ctx, url), ctx.obj["config_path"])
+        if settings.cache.backend != "redis":
+            console.print(
+                f"{processes} workers, each with its own result cache and rate limit: set "
+                "cache.backend: redis to share them."
+            )
+    else:
+        try:
+            app = build_app(settings, open_store(url), _prefix(ctx, url))
+        except GatewayError as exc:
+            raise click.ClickException(f"{exc.code}: {exc}") from None
     console.print(f"GraphQL at http://{host or server.host}:{port or server.port}/graphql")
     uvicorn.run(
         app,
+        factory=processes > 1,
+        workers=processes,
         host=host or server.host,
         port=port or server.port,
         log_level=settings.log_level,

@@ -134,8 +134,13 @@ class ClassEntry:
 
 
 def class_catalog(known: KnownLabels) -> list[ClassEntry]:
-    """Every class a client may search: Fink's, then TNS, then SIMBAD (each sorted)."""
-    fold = str.casefold
+    """Every class a client may search: Fink's, then TNS, then SIMBAD (each sorted without
+    regard to case; labels that differ only in case, such as SIMBAD's ``Blue`` and ``blue``,
+    in code-point order, so that every process lists them alike)."""
+
+    def fold(label: str) -> tuple[str, str]:
+        return label.casefold(), label
+
     fink = [ClassEntry(c, "FINK", c) for c in sorted(FINK_LABELS, key=fold)]
     tns = [ClassEntry(TNS_PREFIX + t, "TNS", t) for t in sorted({*TNS_TYPES, *known.tns}, key=fold)]
     simbad = [

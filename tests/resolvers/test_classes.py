@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 
 import numpy as np
@@ -89,6 +92,25 @@ def test_class_catalog_lists_every_source() -> None:
     assert len(by_source["TNS"]) == 44
     assert len(by_source["SIMBAD"]) == 316
     assert "(SIMBAD) NIR" in by_source["SIMBAD"] and "(TNS) TDE-H-He" in by_source["TNS"]
+
+
+def test_class_catalog_order_does_not_depend_on_the_process() -> None:
+    """Labels equal but for case (SIMBAD's Blue and blue) come in one order in every process
+    (set order changes with the string hash seed)."""
+    script = (
+        "from fink_gateway.resolvers.classes import KnownLabels, class_catalog;"
+        "print([e.name for e in class_catalog(KnownLabels(frozenset(), frozenset()))])"
+    )
+    orders = {
+        subprocess.run(
+            [sys.executable, "-c", script], env=dict(os.environ, PYTHONHASHSEED=str(seed)),
+            capture_output=True, text=True, check=True,
+        ).stdout
+        for seed in range(4)
+    }  # fmt: skip
+    assert len(orders) == 1
+    names = [e.name for e in class_catalog(classes.KnownLabels(frozenset(), frozenset()))]
+    assert names.index("(SIMBAD) Blue") < names.index("(SIMBAD) blue")
 
 
 def test_index_columns_keep_index_columns_only() -> None:
