@@ -1,7 +1,7 @@
 """Bounded load run against the real server on loopback (issue #5 §4).
 
     .venv/bin/python bench/load.py [--alerts 1000000] [--store URL] [--clients 50] [--seconds 60]
-                                   [--output BENCHMARKS.md]
+                                   [--workers N] [--output BENCHMARKS.md]
 
 Fills a store with demo alerts (`fink-gateway demo --no-cutouts`), starts `fink-gateway serve`
 on 127.0.0.1 as a subprocess, and drives it with C concurrent httpx clients for D seconds (or
@@ -86,8 +86,23 @@ class Run:
                 len(lat) / self.seconds)
 
 
+def serving_pids(pid: int) -> list[int]:
+    """The processes that answer requests: ``pid`` itself, or its uvicorn workers."""
+    workers = [
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+        if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()
+    ]
+    return workers or [pid]
+
+
 def rss_mb(pid: int, key: str = "VmRSS") -> float:
-    """A memory line of /proc/<pid>/status (VmRSS, VmHWM), MB."""
+    """A memory line of /proc/<pid>/status (VmRSS, VmHWM), MB, summed over the processes
+    that serve (the uvicorn workers when there are several)."""
+    pids = serving_pids(pid)
+    if len(pids) > 1:
+        return sum(rss_mb(p, key) for p in pids)
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(key + ":"):
             return int(line.split()[1]) / 1024
@@ -287,7 +302,8 @@ def main(args: argparse.Namespace) -> tuple[str, str]:
         base = f"http://127.0.0.1:{port}"
         with log.open("wb") as out:
             proc = subprocess.Popen(
-                [*cli(), "serve", "--store", url, "--host", "127.0.0.1", "--port", str(port)],
+                [*cli(), "serve", "--store", url, "--host", "127.0.0.1", "--port", str(port),
+                 "--workers", str(args.workers)],
                 env=env, stdout=out, stderr=subprocess.STDOUT,
             )
         startup = asyncio.run(wait_ready(base, proc, 120.0))
@@ -311,10 +327,15 @@ def main(args: argparse.Namespace) -> tuple[str, str]:
     rss0, rss1, rss2 = result["rss"]
     total_errors = l_all[2] + b_all[2]
     hbase_note = ": Thrift ingest is slow, hence fewer alerts" if kind == "HBase" else ""
+    processes = (
+        "one uvicorn process" if args.workers == 1
+        else f"{args.workers} uvicorn worker processes, memory summed over them"
+    )
     lines = [
         f"Store: {kind}. {args.alerts:,} demo alerts without cutouts (`fink-gateway demo`, "
         f"{ingest_s:.0f} s, {args.alerts / ingest_s:,.0f} alerts/s{hbase_note}); "
-        f"server: `fink-gateway serve` (one uvicorn process, rate limiting off) on 127.0.0.1, "
+        f"server: `fink-gateway serve --workers {args.workers}` ({processes}, rate limiting "
+        f"off) on 127.0.0.1, "
         f"ready in {startup:.1f} s; client: httpx.AsyncClient in this process, same machine.",
         f"Mix, each request one of 4 kinds with equal odds: `summary` (bench/queries/summary), "
         f"`lightcurve` ({args.lc_ids} ids, 4 columns: bench/queries/lightcurves), `cone` "
@@ -360,10 +381,15 @@ if __name__ == "__main__":
     parser.add_argument("--lc-ids", type=int, default=10, help="object ids per light-curve query")
     parser.add_argument("--ids", type=int, default=2000, help="object ids to sample")
     parser.add_argument("--port", type=int, help="server port (default: a free one)")
+    parser.add_argument(
+        "--workers", type=int, help="gateway processes (serve --workers; default 1)"
+    )
     parser.add_argument("--server-log", type=Path, help="keep the server's output there")
     parser.add_argument("--output", type=Path, help="BENCHMARKS.md to update")
     ns = parser.parse_args()
+    ns.given_workers, ns.workers = ns.workers, ns.workers or 1
     store_kind, text = main(ns)
     print(text)
     if ns.output:
-        write_section(ns.output, f"Load ({store_kind})", text)
+        workers = "" if ns.given_workers is None else f", {ns.workers} worker(s)"
+        write_section(ns.output, f"Load ({store_kind}{workers})", text)
