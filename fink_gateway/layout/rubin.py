@@ -1,0 +1,106 @@
+"""Fink's Rubin (LSST) tables: names, families and row keys (docs/fink-lsst.md §3–§4).
+
+Keys are text joined by ``_``. Numbers are written as Spark writes them: integers in plain
+decimal, doubles as Java's ``Double.toString``, which for MJDs (1e-3 ≤ |x| < 1e7) is
+Python's ``repr``. Static tables are salted with the last 3 characters of an id (1,000
+partitions), Solar System tables with characters 2–3 of the packed MPC designation;
+``pixel1024`` and the tag tables are not salted.
+"""
+
+from __future__ import annotations
+
+import math
+
+from fink_gateway.layout.tables import TableSpec
+
+RUBIN_PREFIX = "rubin"
+"""Fink's namespace of the LSST tables (``rubin.diaObject`` …)."""
+PIXEL_NSIDE = 1024
+"""Resolution of ``pixel1024``: HEALPix RING, about 3.4 arcmin pixels."""
+
+_RF = ("r", "f")
+DIA_OBJECT = TableSpec("diaObject", "salt_diaObjectId", _RF, "one row per LSST object (last alert)")
+DIA_SOURCE = TableSpec(
+    "diaSource_static", "salt_diaObjectId_midpointMjdTai", _RF, "the source of each alert"
+)
+SSO_SOURCE = TableSpec(
+    "diaSource_sso", "salt_packed_midpointMjdTai", ("r",), "Solar System sources, by designation"
+)
+MPC_ORBITS = TableSpec("mpc_orbits", "salt_packed", ("r",), "MPC orbits of Solar System objects")
+FORCED = TableSpec("fp", "salt_diaObjectId_midpointMjdTai", ("r",), "forced photometry")
+PIXEL1024 = TableSpec(
+    "pixel1024", "pixel_firstDiaSourceMjdTaiFink_diaObjectId", _RF, "HEALPix nside 1024 index"
+)
+CUTOUTS = TableSpec("cutouts", "salt_diaSourceId", ("r",), "where each alert's stamps are")
+SSO_RESOLVER = TableSpec("sso_resolver", "salt_ssObjectId", ("r",), "ssObjectId → designation")
+
+RUBIN_TABLES: tuple[TableSpec, ...] = (
+    DIA_OBJECT, DIA_SOURCE, SSO_SOURCE, MPC_ORBITS, FORCED, PIXEL1024, CUTOUTS, SSO_RESOLVER,
+)  # fmt: skip
+
+
+def mjd_text(mjd: float) -> str:
+    """A double as Spark writes it in a key (Java ``Double.toString``; MJD range only)."""
+    if not (math.isfinite(mjd) and 1e-3 <= abs(mjd) < 1e7):
+        raise ValueError(f"{mjd!r} is outside the range where Java and Python print alike")
+    return repr(float(mjd))
+
+
+def salt3(identifier: int | str) -> str:
+    """Fink's ``salt_from_last_digits`` (1,000 partitions): the last 3 characters of the id's
+    decimal text, left-padded with ``0``."""
+    return str(identifier)[-3:].rjust(3, "0")
+
+
+def salt2(packed: str) -> str:
+    """Fink's ``salt_from_mpc_designation``: characters 2–3 of a packed designation (the year
+    digits of ``K01S97B``), left-padded with ``0``."""
+    return packed[1:3].rjust(2, "0")
+
+
+def object_key(dia_object_id: int) -> bytes:
+    """``rubin.diaObject``: ``<salt3>_<diaObjectId>``."""
+    return f"{salt3(dia_object_id)}_{dia_object_id}".encode()
+
+
+def object_sources_prefix(dia_object_id: int) -> bytes:
+    """The sources (or forced sources) of exactly one object: ``<salt3>_<id>_`` (with the
+    trailing ``_``, so that a longer id with the same start and salt does not match)."""
+    return object_key(dia_object_id) + b"_"
+
+
+def source_key(dia_object_id: int, mjd_tai: float) -> bytes:
+    """``rubin.diaSource_static`` and ``rubin.fp``: ``<salt3>_<diaObjectId>_<midpointMjdTai>``."""
+    return object_sources_prefix(dia_object_id) + mjd_text(mjd_tai).encode()
+
+
+def orbit_key(packed: str) -> bytes:
+    """``rubin.mpc_orbits``: ``<salt2>_<packed designation>``."""
+    return f"{salt2(packed)}_{packed}".encode()
+
+
+def sso_source_key(packed: str, mjd_tai: float) -> bytes:
+    """``rubin.diaSource_sso``: ``<salt2>_<packed>_<midpointMjdTai>``."""
+    return orbit_key(packed) + b"_" + mjd_text(mjd_tai).encode()
+
+
+def pixel_key(pixel: int, first_mjd_tai: float | None, dia_object_id: int) -> bytes:
+    """``rubin.pixel1024``: ``<pixel>_<firstDiaSourceMjdTaiFink>_<diaObjectId>``; a null first
+    MJD drops out with its ``_`` (Spark's ``concat_ws``)."""
+    parts = [str(pixel), *([] if first_mjd_tai is None else [mjd_text(first_mjd_tai)])]
+    return "_".join([*parts, str(dia_object_id)]).encode()
+
+
+def cutout_key(dia_source_id: int) -> bytes:
+    """``rubin.cutouts``: ``<salt3(diaSourceId)>_<diaSourceId>``."""
+    return f"{salt3(dia_source_id)}_{dia_source_id}".encode()
+
+
+def sso_resolver_key(ss_object_id: int) -> bytes:
+    """``rubin.sso_resolver``: ``<salt3(ssObjectId)>_<ssObjectId>``."""
+    return f"{salt3(ss_object_id)}_{ss_object_id}".encode()
+
+
+def tag_key(mjd_tai: float, dia_object_id: int) -> bytes:
+    """``rubin.tag_<tag>``: ``<midpointMjdTai>_<diaObjectId>``."""
+    return f"{mjd_text(mjd_tai)}_{dia_object_id}".encode()
