@@ -84,6 +84,7 @@ class CorsSettings:
 class Settings:
     store: str = ""
     table_prefix: str = "ztf"
+    lsst_table_prefix: str = "rubin"
     server: ServerSettings = field(default_factory=ServerSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
