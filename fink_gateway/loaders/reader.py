@@ -81,7 +81,8 @@ class TypesCache:
         self._pending.pop(key, None)
         if done.cancelled() or done.exception() is not None:
             return  # not cached: the next request reads again
-        self._types = {k: v for k, v in self._types.items() if k[1] == key[1]}
+        # one version per table is kept (tables of several prefixes have their own versions)
+        self._types = {k: v for k, v in self._types.items() if k[0] != key[0]}
         self._types[key] = done.result()
 
 
@@ -130,6 +131,13 @@ class Reader:
             load_fn=self._load_blocks
         )
         self._loaders: dict[str, object] = {}
+
+    def sibling(self, prefix: str) -> Reader:
+        """A reader of the tables under another prefix (Rubin's beside ZTF's) for the same
+        request: same store counters, type and result caches; its own data version."""
+        other = Reader(self.store.store, prefix, self._types, self._cache)
+        other.store = self.store
+        return other
 
     def loader(self, name: str, make: Callable[[], L]) -> L:
         """This request's loader called ``name`` (made by ``make`` on first use): how other

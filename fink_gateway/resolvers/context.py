@@ -33,6 +33,14 @@ class RequestContext:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     shared: SharedWork = field(default_factory=SharedWork)  # given by the application
     fits: int = 0  # expensive fits asked for so far in this request
+    _lsst: Reader | None = None
+
+    @property
+    def lsst_reader(self) -> Reader:
+        """The reader of the Rubin LSST tables (made on first use, same store counters)."""
+        if self._lsst is None:
+            self._lsst = self.reader.sibling(self.settings.lsst_table_prefix)
+        return self._lsst
 
     def claim_fit(self) -> None:
         """Count one more fit for this request; QUERY_TOO_COSTLY past the configured limit."""

@@ -18,6 +18,7 @@ FloatSeries = NewType("FloatSeries", object)
 IntSeries = NewType("IntSeries", object)
 StringSeries = NewType("StringSeries", object)
 Long = NewType("Long", int)
+BigInt = NewType("BigInt", int)
 Angle = NewType("Angle", object)
 
 
@@ -42,6 +43,15 @@ def _long(value: Any) -> int:
         return int(value)
     except ValueError:
         raise GraphQLError(f"Long cannot represent {value!r}") from None
+
+
+def _big_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise GraphQLError(f"BigInt cannot represent {value!r}: give the decimal text")
+    text = str(value).strip()
+    if not (text.isascii() and text.lstrip("-").isdigit()) or not -(2**63) <= int(text) < 2**63:
+        raise GraphQLError(f"BigInt cannot represent {value!r}: not a 64-bit integer")
+    return int(text)
 
 
 def _angle(value: Any) -> float | str:
@@ -74,6 +84,14 @@ SCALAR_MAP = {
         description="A 64-bit signed integer (ZTF candid, pid…), as a JSON number.",
         serialize=int,
         parse_value=_long,
+    ),
+    BigInt: strawberry.scalar(
+        name="BigInt",
+        description="A 64-bit integer (an LSST diaObjectId, diaSourceId…) as its decimal "
+        "text, '169813006680588318': exact in every client, where JavaScript and pandas round "
+        "JSON numbers above 2^53. Input: the text, or a JSON integer.",
+        serialize=str,
+        parse_value=_big_int,
     ),
     Angle: strawberry.scalar(
         name="Angle",

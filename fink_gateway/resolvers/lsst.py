@@ -1,0 +1,188 @@
+"""Rubin LSST reads (docs/fink-lsst.md): objects, their sources as light curves, cone search
+on ``pixel1024`` and Solar System sources by designation.
+
+Unlike Fink's API, an object is read with its exact key and its sources with the prefix
+``<salt>_<id>_`` (trailing ``_``), so a longer id sharing the first digits and the salt never
+answers for it (docs/fink-lsst.md §8.1). Ids are Python ints (64-bit, exact).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from fink_gateway.errors import InvalidArgument
+from fink_gateway.layout import rubin
+from fink_gateway.loaders.decoding import Types, decode_columns, decode_record
+from fink_gateway.loaders.reader import Reader
+from fink_gateway.science.coords import separation_deg
+from fink_gateway.science.designations import pack_designation, unpack_designation
+from fink_gateway.science.healpix import disc_pixels
+from fink_gateway.store.types import Column, Row, ScanRange
+
+ARCSEC_PER_DEG = 3600.0
+_MAX_ID = 2**63 - 1
+
+
+def dia_object_id(value: int | str, argument: str = "diaObjectId") -> int:
+    """A 64-bit LSST id from its decimal text (or int); InvalidArgument otherwise."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > _MAX_ID:
+        raise InvalidArgument(
+            f"{argument} must be a non-negative 64-bit integer, got {value!r}",
+            argument=argument, value=str(value),
+        )  # fmt: skip
+    return int(text)
+
+
+def dia_object_ids(values: Sequence[int | str], cap: int) -> list[int]:
+    """Valid ids in the order given; at most ``cap`` of them."""
+    if len(values) > cap:
+        raise InvalidArgument(
+            f"too many diaObjectIds: {len(values)} given, at most {cap} per query",
+            argument="diaObjectIds",
+        )
+    return [dia_object_id(v, "diaObjectIds") for v in values]
+
+
+@dataclass(frozen=True, slots=True)
+class LsstRecord:
+    """One decoded row: its key and ``{qualifier: value}``."""
+
+    key: bytes
+    values: dict[str, object]
+
+
+async def load_dia_objects(reader: Reader, ids: Sequence[int]) -> list[LsstRecord | None]:
+    """The ``diaObject`` row of each id (None where absent), in one store call."""
+    keys = [rubin.object_key(i) for i in ids]
+    types = await reader.types(rubin.DIA_OBJECT)
+    found = await reader.scan(rubin.DIA_OBJECT, [ScanRange.closed(k, k) for k in keys], None)
+    return [
+        LsstRecord(rows[0][0], decode_record(rows[0][1], types)) if rows else None
+        for rows in found
+    ]
+
+
+@dataclass
+class LsstSeries:
+    """Rows of one source table decoded as columns (oldest first), for one object."""
+
+    rows: list[Row]
+    types: Types
+    _columns: dict[str, np.ndarray | list] | None = None
+
+    @property
+    def length(self) -> int:
+        return len(self.rows)
+
+    def column(self, qualifier: str) -> np.ndarray | list:
+        """The values of ``r:``/``f:`` column ``qualifier`` (NaN/None where absent)."""
+        if self._columns is None:
+            self._columns = {}
+        if qualifier not in self._columns:
+            column = self._find(qualifier)
+            if column is None:
+                self._columns[qualifier] = [None] * len(self.rows)
+            else:
+                self._columns[qualifier] = decode_columns(self.rows, self.types, [column])[
+                    qualifier
+                ]
+        return self._columns[qualifier]
+
+    def floats(self, qualifier: str) -> np.ndarray:
+        values = self.column(qualifier)
+        if isinstance(values, np.ndarray):
+            return values.astype(np.float64)
+        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+    def _find(self, qualifier: str) -> Column | None:
+        for family in (b"r:", b"f:"):
+            column = family + qualifier.encode()
+            if column in self.types or any(column in cells for _, cells in self.rows[:1]):
+                return column
+        return None
+
+
+async def load_sources(
+    reader: Reader, spec: rubin.TableSpec, prefixes: Sequence[bytes]
+) -> list[LsstSeries]:
+    """All rows under each prefix of a source table (``diaSource_static``, ``fp``,
+    ``diaSource_sso``), sorted by ``midpointMjdTai``, in one store call."""
+    types = await reader.types(spec)
+    found = await reader.scan(spec, [ScanRange.prefix(p) for p in prefixes], None)
+    series = []
+    for rows in found:
+        mjd = np.array([float(k.rsplit(b"_", 1)[1]) for k, _ in rows], dtype=np.float64)
+        order = np.argsort(mjd, kind="stable")
+        series.append(LsstSeries([rows[i] for i in order.tolist()], types))
+    return series
+
+
+def ab_magnitude(flux_njy: np.ndarray, flux_err_njy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """AB magnitude of a flux in nJy (m = −2.5 log10(f / 3631 Jy) = 31.4 − 2.5 log10 f) and
+    its 1σ uncertainty 2.5/ln 10 · σ_f / f; NaN for non-positive fluxes."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        positive = flux_njy > 0
+        mag = np.where(positive, 31.4 - 2.5 * np.log10(np.where(positive, flux_njy, 1.0)), np.nan)
+        err = np.where(positive, 2.5 / np.log(10.0) * flux_err_njy / flux_njy, np.nan)
+    return mag, err
+
+
+@dataclass(frozen=True, slots=True)
+class LsstConeHit:
+    """One object in the cone: its newest ``pixel1024`` row, decoded."""
+
+    dia_object_id: int
+    separation_arcsec: float
+    values: dict[str, object]
+
+
+async def lsst_cone_search(
+    reader: Reader, ra_deg: float, dec_deg: float, radius_arcsec: float
+) -> list[LsstConeHit]:
+    """Objects whose newest ``pixel1024`` row (the position of its last source) lies within
+    ``radius_arcsec`` of (ra, dec), nearest first; every pixel read in one store call."""
+    pixels = disc_pixels(ra_deg, dec_deg, radius_arcsec / ARCSEC_PER_DEG, rubin.PIXEL_NSIDE)
+    ranges = [ScanRange.prefix(f"{p}_".encode()) for p in pixels.tolist()]
+    types = await reader.types(rubin.PIXEL1024)
+    found = await reader.scan(rubin.PIXEL1024, ranges, None)
+    rows = [row for part in found for row in part]
+    if not rows:
+        return []
+    table = decode_columns(rows, types, [b"r:midpointMjdTai", b"r:ra", b"r:dec"])
+    mjd = np.asarray(table["midpointMjdTai"], dtype=np.float64)
+    newest: dict[bytes, int] = {}
+    for i, (key, _) in enumerate(rows):
+        oid = key.rsplit(b"_", 1)[1]
+        j = newest.get(oid)
+        if j is None or mjd[i] > mjd[j]:
+            newest[oid] = i
+    chosen = list(newest.values())
+    ra = np.asarray(table["ra"], dtype=np.float64)[chosen]
+    dec = np.asarray(table["dec"], dtype=np.float64)[chosen]
+    separation = separation_deg(ra_deg, dec_deg, ra, dec) * ARCSEC_PER_DEG
+    hits = [
+        LsstConeHit(int(rows[i][0].rsplit(b"_", 1)[1]), sep, decode_record(rows[i][1], types))
+        for i, sep in zip(chosen, separation.tolist(), strict=True)
+        if sep <= radius_arcsec  # also drops NaN positions
+    ]
+    hits.sort(key=lambda h: (h.separation_arcsec, h.dia_object_id))
+    return hits
+
+
+def packed_designation(name: str) -> str:
+    """The packed MPC designation Fink keys Solar System tables with (``2001 SB97`` →
+    ``K01S97B``; a packed one is kept); InvalidArgument when it is neither."""
+    text = " ".join(name.split())
+    if unpack_designation(text) is not None:
+        return text
+    packed = pack_designation(text)
+    if packed is None:
+        raise InvalidArgument(
+            f"{name!r} is not a provisional designation (e.g. '2001 SB97' or 'K01S97B')",
+            argument="designation", value=name,
+        )  # fmt: skip
+    return packed
