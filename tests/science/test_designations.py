@@ -24,6 +24,8 @@ def test_packed_designations_round_trip(name: str, packed: str) -> None:
     assert unpack_designation(packed) == name
 
 
-@pytest.mark.parametrize("name", ["8467", "Benoit", "2001 SB620", "2101 AA", "2001 IA1", "P/2010 A2"])
+@pytest.mark.parametrize(
+    "name", ["8467", "Benoit", "2001 SB620", "2101 AA", "2001 IA1", "P/2010 A2"]
+)
 def test_what_is_not_a_provisional_designation_does_not_pack(name: str) -> None:
     assert pack_designation(name) is None
