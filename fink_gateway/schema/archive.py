@@ -23,6 +23,7 @@ from fink_gateway.resolvers.columns import columns_for_fields
 from fink_gateway.resolvers.selection import field_selection
 from fink_gateway.schema.alert import alert_from_record
 from fink_gateway.schema.arguments import After, First, SinceOrFinkStart, UntilOrNow
+from fink_gateway.schema.fields import resolver_field
 from fink_gateway.schema.info import Info
 from fink_gateway.schema.name_match import (
     ResolvedName,
@@ -39,7 +40,7 @@ from fink_gateway.schema.tracklet import Tracklet
 
 @strawberry.type(description="Tracklets, name resolution, statistics, anomalies, sky maps.")
 class ArchiveQuery:
-    @strawberry.field(
+    @resolver_field(
         description="Tracklets (FINK-REFERENCE §5.3) by `id` or by exposure `date`, each with "
         "its alerts, in id order. Give exactly one of the two."
     )
@@ -63,7 +64,7 @@ class ArchiveQuery:
         found = await trk.load_tracklets(info.context.reader, prefix, columns)
         return [Tracklet(_alerts=t.alerts, id=t.tracklet_id) for t in found]
 
-    @strawberry.field(
+    @resolver_field(
         description="Resolve a name offline through Fink's resolver tables (§5.2, §12). TNS: "
         "a TNS name (prefix, case-insensitive) → its internal names; reverse: a ZTF objectId → "
         "its TNS names (scans every key of tns_resolver). SSO: a Solar System object's name, "
@@ -97,7 +98,7 @@ class ArchiveQuery:
             return [sso_match(e) for e in await names.resolve_sso(reader, name, n, autocomplete)]
         return [object_match(e) for e in await names.resolve_object(reader, name, n)]
 
-    @strawberry.field(
+    @resolver_field(
         description="Per-night counts (statistics_class, §11) of every night whose UTC date "
         "starts with `date`, oldest first."
     )
@@ -110,7 +111,7 @@ class ArchiveQuery:
     ) -> list[NightStatistics]:
         return [night_statistics(n) for n in await stats.load_statistics(info.context.reader, date)]
 
-    @strawberry.field(
+    @resolver_field(
         description="Fink's most anomalous alerts (up to 10 a night, §11), newest first, with "
         "every column of the main table."
     )
@@ -143,7 +144,7 @@ class ArchiveQuery:
         info_ = PageInfo(has_next_page=result.has_next, end_cursor=end)
         return AlertConnection(edges=edges, page_info=info_, total_count=total)
 
-    @strawberry.field(
+    @resolver_field(
         description="Objects first detected inside a gravitational-wave sky map's credible "
         "region around the event (§11): the bayestar map is uploaded (`bayestar`, multipart "
         "request) or read from the server's sky-map folder (`path`, disabled unless "

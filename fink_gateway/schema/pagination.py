@@ -8,6 +8,7 @@ import strawberry
 
 from fink_gateway.resolvers.args import encode_cursor
 from fink_gateway.schema.alert import Alert, alert_from_record
+from fink_gateway.schema.fields import resolver_field
 
 NodeT = TypeVar("NodeT")
 
@@ -32,7 +33,7 @@ class AlertConnection:
         description="Number of alerts in the whole list (all pages)."
     )
 
-    @strawberry.field(description="The alerts of this page (the edges' nodes).")
+    @resolver_field(description="The alerts of this page (the edges' nodes).")
     def nodes(self) -> list[Alert]:  # type: ignore[valid-type]
         return [e.node for e in self.edges]
 

@@ -18,6 +18,7 @@ from fink_gateway.resolvers.selection import field_selection
 from fink_gateway.schema.alert import Alert, alert_from_record
 from fink_gateway.schema.catalog import ClassInfo
 from fink_gateway.schema.enums import ClassificationSource, Trend
+from fink_gateway.schema.fields import resolver_field
 from fink_gateway.schema.info import Info
 from fink_gateway.schema.object import Object
 from fink_gateway.schema.pagination import AlertConnection, Edge, PageInfo, page
@@ -31,14 +32,14 @@ class ConeMatch:
         "(i:ra, i:dec of the pixel128 row), arcsec."
     )
 
-    @strawberry.field(
+    @resolver_field(
         description="The object, with all its alerts (read for every match of the page in one "
         "batched scan)."
     )
     async def object(self, info: Info) -> Object:
         return await _object(info, self._hit.object_id)
 
-    @strawberry.field(
+    @resolver_field(
         description="The object's latest alert as the cone-search index holds it: objectId, "
         "candid, magpsf, sigmapsf, jd, jdstarthist, drb, ra, dec, fid, distnr, cdsxmatch, "
         "nalerthist and its classification label; other fields are null."
@@ -53,7 +54,7 @@ class ConeMatchConnection:
     page_info: PageInfo
     total_count: int = strawberry.field(description="Number of objects in the cone (all pages).")
 
-    @strawberry.field(description="The matches of this page (the edges' nodes).")
+    @resolver_field(description="The matches of this page (the edges' nodes).")
     def nodes(self) -> list[ConeMatch]:
         return [e.node for e in self.edges]
 

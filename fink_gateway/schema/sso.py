@@ -26,6 +26,7 @@ from fink_gateway.resolvers.sso_lightcurve import (
 )
 from fink_gateway.schema.arguments import Since, Until
 from fink_gateway.schema.enums import BAND_OF_FID, FID_OF_BAND, Band
+from fink_gateway.schema.fields import resolver_field
 from fink_gateway.schema.info import Info
 from fink_gateway.schema.pagination import AlertConnection, alert_connection
 from fink_gateway.schema.phasecurve import PhaseCurve, PhaseCurveModelName
@@ -79,87 +80,87 @@ class SsoLightCurve:
         eph = await self._eph()
         return np.full(len(self._points), np.nan) if eph is None else getattr(eph, name)
 
-    @strawberry.field(description="Number of points.")
+    @resolver_field(description="Number of points.")
     def length(self) -> int:
         return len(self._points)
 
-    @strawberry.field(description="Julian Date of each point (exposure start, UTC), JD.")
+    @resolver_field(description="Julian Date of each point (exposure start, UTC), JD.")
     def jd(self) -> FloatSeries:
         return self._points.jd
 
-    @strawberry.field(description="Modified Julian Date of each point, days.")
+    @resolver_field(description="Modified Julian Date of each point, days.")
     def mjd(self) -> FloatSeries:
         return self._points.jd - MJD_OFFSET
 
-    @strawberry.field(description="PSF-fit magnitude (i:magpsf), mag.")
+    @resolver_field(description="PSF-fit magnitude (i:magpsf), mag.")
     def magpsf(self) -> FloatSeries:
         return self._points.magpsf
 
-    @strawberry.field(description="1σ uncertainty of magpsf (i:sigmapsf), mag.")
+    @resolver_field(description="1σ uncertainty of magpsf (i:sigmapsf), mag.")
     def sigmapsf(self) -> FloatSeries:
         return self._points.sigmapsf
 
-    @strawberry.field(description="Filter id (i:fid): 1 g, 2 r, 3 i.")
+    @resolver_field(description="Filter id (i:fid): 1 g, 2 r, 3 i.")
     def fid(self) -> IntSeries:
         return [None if f < 0 else f for f in self._points.fid.tolist()]
 
-    @strawberry.field(description="Filter name: g, r or i.")
+    @resolver_field(description="Filter name: g, r or i.")
     def band(self) -> StringSeries:
         return [b.value if (b := BAND_OF_FID.get(f)) else None for f in self._points.fid.tolist()]
 
-    @strawberry.field(description="Observed right ascension (i:ra), deg.")
+    @resolver_field(description="Observed right ascension (i:ra), deg.")
     def ra(self) -> FloatSeries:
         return self._points.ra_deg
 
-    @strawberry.field(description="Observed declination (i:dec), deg.")
+    @resolver_field(description="Observed declination (i:dec), deg.")
     def dec(self) -> FloatSeries:
         return self._points.dec_deg
 
-    @strawberry.field(description="ZTF object of each alert (i:objectId); null for file points.")
+    @resolver_field(description="ZTF object of each alert (i:objectId); null for file points.")
     def object_id(self) -> StringSeries:
         return self._points.object_id
 
-    @strawberry.field(description="Source of the ephemerides; null when none are known.")
+    @resolver_field(description="Source of the ephemerides; null when none are known.")
     async def ephemeris_source(self) -> EphemerisSource | None:
         eph = await self._data.ephemerides()
         return None if eph is None else EphemerisSource(eph.source.value)
 
-    @strawberry.field(description="Phase angle Sun–object–observer (Miriade Phase), deg.")
+    @resolver_field(description="Phase angle Sun–object–observer (Miriade Phase), deg.")
     async def phase(self) -> FloatSeries | None:
         return await self._column("phase_deg")
 
-    @strawberry.field(description="Distance object–observer (Miriade Dobs), AU.")
+    @resolver_field(description="Distance object–observer (Miriade Dobs), AU.")
     async def dobs(self) -> FloatSeries | None:
         return await self._column("dobs_au")
 
-    @strawberry.field(description="Distance object–Sun (Miriade Dhelio), AU.")
+    @resolver_field(description="Distance object–Sun (Miriade Dhelio), AU.")
     async def dhelio(self) -> FloatSeries | None:
         return await self._column("dhelio_au")
 
-    @strawberry.field(description="Solar elongation (Miriade Elong.), deg.")
+    @resolver_field(description="Solar elongation (Miriade Elong.), deg.")
     async def elong(self) -> FloatSeries | None:
         return await self._column("elong_deg")
 
-    @strawberry.field(description="Predicted right ascension (Miriade RA), deg.")
+    @resolver_field(description="Predicted right ascension (Miriade RA), deg.")
     async def ra_ephemeris(self) -> FloatSeries | None:
         return await self._column("ra_deg")
 
-    @strawberry.field(description="Predicted declination (Miriade DEC), deg.")
+    @resolver_field(description="Predicted declination (Miriade DEC), deg.")
     async def dec_ephemeris(self) -> FloatSeries | None:
         return await self._column("dec_deg")
 
-    @strawberry.field(description="Reduced magnitude magpsf − 5·log10(Dobs·Dhelio), mag.")
+    @resolver_field(description="Reduced magnitude magpsf − 5·log10(Dobs·Dhelio), mag.")
     async def reduced_mag(self) -> FloatSeries | None:
         return reduced_magnitudes(self._points, await self._eph())
 
-    @strawberry.field(
+    @resolver_field(
         description="Astrometric residual (ra − RA_ephemeris)·cos(dec), arcsec (RA difference "
         "taken within ±180 deg)."
     )
     async def delta_ra_cos_dec(self) -> FloatSeries | None:
         return astrometric_residuals(self._points, await self._eph())[0]
 
-    @strawberry.field(description="Astrometric residual dec − DEC_ephemeris, arcsec.")
+    @resolver_field(description="Astrometric residual dec − DEC_ephemeris, arcsec.")
     async def delta_dec(self) -> FloatSeries | None:
         return astrometric_residuals(self._points, await self._eph())[1]
 
@@ -177,27 +178,27 @@ def _fids(bands: list[Band] | None) -> set[int] | None:
 class SolarSystemObject:
     _data: strawberry.Private[SsoObjectData]
 
-    @strawberry.field(description="ZTF's designation of the object (i:ssnamenr).")
+    @resolver_field(description="ZTF's designation of the object (i:ssnamenr).")
     def ssnamenr(self) -> str:
         return self._data.match.ssnamenr
 
-    @strawberry.field(description="Name (i:name of sso_resolver).")
+    @resolver_field(description="Name (i:name of sso_resolver).")
     def name(self) -> str:
         return self._data.match.name
 
-    @strawberry.field(description="IAU number (i:number of sso_resolver); null when unnumbered.")
+    @resolver_field(description="IAU number (i:number of sso_resolver); null when unnumbered.")
     def number(self) -> int | None:
         return self._data.match.number
 
-    @strawberry.field(description="True when the asked name resolved to several ssnamenr.")
+    @resolver_field(description="True when the asked name resolved to several ssnamenr.")
     def ambiguous(self) -> bool:
         return len(self._data.candidates) > 1
 
-    @strawberry.field(description="Every object the asked name resolved to, this one first.")
+    @resolver_field(description="Every object the asked name resolved to, this one first.")
     def candidates(self) -> list[SolarSystemCandidate]:
         return [_candidate(m) for m in self._data.candidates]
 
-    @strawberry.field(
+    @resolver_field(
         description="The object's ZTF alerts (ssnamenr table, roid = 3), newest first, with "
         "the index columns Fink copies there (FINK-REFERENCE §1.3); other Alert fields are "
         "null: ask `object(objectId)` for them. Points of an SSO light-curve file are not "
@@ -216,7 +217,7 @@ class SolarSystemObject:
         result = await resolver.sso_alert_page(self._data, size, after_jd, start, stop)
         return alert_connection(result.items, result.has_next, result.total)
 
-    @strawberry.field(description="The light curve as columns, with ephemerides on request.")
+    @resolver_field(description="The light curve as columns, with ephemerides on request.")
     async def lightcurve(
         self,
         bands: Annotated[
@@ -227,7 +228,7 @@ class SolarSystemObject:
         rows = band_rows(points, _fids(bands))
         return SsoLightCurve(_data=self._data, _points=points.take(rows), _rows=rows)
 
-    @strawberry.field(
+    @resolver_field(
         description="Phase-curve fit of the points that have ephemerides (H, G's per band; "
         "sHG1G2 adds R and the spin axis). Never an error: a fit that cannot run or fails "
         "has a status other than OK. Null, with an UPSTREAM_UNAVAILABLE error, only when the "
@@ -269,7 +270,7 @@ def _object(
 
 @strawberry.type(description="Solar System objects (FINK-REFERENCE §5).")
 class SolarSystemQuery:
-    @strawberry.field(description="One Solar System object by name or number; null if unknown.")
+    @resolver_field(description="One Solar System object by name or number; null if unknown.")
     async def solar_system_object(
         self,
         info: Info,
@@ -278,7 +279,7 @@ class SolarSystemQuery:
         matches = await resolver.resolve_sso(info.context.reader, name_or_number)
         return _object(info, matches, _wanted(info))
 
-    @strawberry.field(
+    @resolver_field(
         description="Several Solar System objects, in the order asked (null for unknown "
         "names); resolved and read in batched scans."
     )
