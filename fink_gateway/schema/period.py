@@ -66,27 +66,27 @@ class PeriodFit:
 
     @resolver_field(description="Julian Date of each fitted point.")
     def jd(self) -> FloatSeries:
-        return self._fit.get("jd") or []
+        return FloatSeries(self._fit.get("jd") or [])
 
     @resolver_field(description="Phase of each point, (jd mod P)/P, cycles (0–1).")
     def phase(self) -> FloatSeries:
-        return self._fit.get("phase") or []
+        return FloatSeries(self._fit.get("phase") or [])
 
     @resolver_field(description="Magnitude of each fitted point, mag.")
     def magnitude(self) -> FloatSeries:
-        return self._fit.get("mag") or []
+        return FloatSeries(self._fit.get("mag") or [])
 
     @resolver_field(description="1σ uncertainty of each point, mag.")
     def sigma(self) -> FloatSeries:
-        return self._fit.get("sigma") or []
+        return FloatSeries(self._fit.get("sigma") or [])
 
     @resolver_field(description="Filter of each point (g, r, i).")
     def band(self) -> StringSeries:
-        return [BAND_OF_FID[int(b)].value for b in self._fit.get("band") or []]
+        return StringSeries([BAND_OF_FID[int(b)].value for b in self._fit.get("band") or []])
 
     @resolver_field(description="Phases where the models are sampled, cycles.")
     def phase_grid(self) -> FloatSeries:
-        return self._fit.get("phase_grid") or []
+        return FloatSeries(self._fit.get("phase_grid") or [])
 
     @resolver_field(description="Best-fit model of each band on phaseGrid.")
     def models(self) -> list[BandModel]:

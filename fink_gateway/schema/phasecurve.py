@@ -90,7 +90,7 @@ class PhaseCurveBand:
         ] = 100,
     ) -> ModelCurve:
         angles, mags = model_curve(self._fit, self._fid, phase, n_points)
-        return ModelCurve(phase=angles, reduced_mag=mags)
+        return ModelCurve(phase=FloatSeries(angles), reduced_mag=FloatSeries(mags))
 
 
 def _band(fit: pc.PhaseCurveFit, fid: int, p: pc.BandParameters) -> PhaseCurveBand:

@@ -78,7 +78,9 @@ class SsoLightCurve:
 
     async def _column(self, name: str) -> FloatSeries:
         eph = await self._eph()
-        return np.full(len(self._points), np.nan) if eph is None else getattr(eph, name)
+        return FloatSeries(
+            np.full(len(self._points), np.nan) if eph is None else getattr(eph, name)
+        )
 
     @resolver_field(description="Number of points.")
     def length(self) -> int:
@@ -86,39 +88,41 @@ class SsoLightCurve:
 
     @resolver_field(description="Julian Date of each point (exposure start, UTC), JD.")
     def jd(self) -> FloatSeries:
-        return self._points.jd
+        return FloatSeries(self._points.jd)
 
     @resolver_field(description="Modified Julian Date of each point, days.")
     def mjd(self) -> FloatSeries:
-        return self._points.jd - MJD_OFFSET
+        return FloatSeries(self._points.jd - MJD_OFFSET)
 
     @resolver_field(description="PSF-fit magnitude (i:magpsf), mag.")
     def magpsf(self) -> FloatSeries:
-        return self._points.magpsf
+        return FloatSeries(self._points.magpsf)
 
     @resolver_field(description="1σ uncertainty of magpsf (i:sigmapsf), mag.")
     def sigmapsf(self) -> FloatSeries:
-        return self._points.sigmapsf
+        return FloatSeries(self._points.sigmapsf)
 
     @resolver_field(description="Filter id (i:fid): 1 g, 2 r, 3 i.")
     def fid(self) -> IntSeries:
-        return [None if f < 0 else f for f in self._points.fid.tolist()]
+        return IntSeries([None if f < 0 else f for f in self._points.fid.tolist()])
 
     @resolver_field(description="Filter name: g, r or i.")
     def band(self) -> StringSeries:
-        return [b.value if (b := BAND_OF_FID.get(f)) else None for f in self._points.fid.tolist()]
+        return StringSeries(
+            [b.value if (b := BAND_OF_FID.get(f)) else None for f in self._points.fid.tolist()]
+        )
 
     @resolver_field(description="Observed right ascension (i:ra), deg.")
     def ra(self) -> FloatSeries:
-        return self._points.ra_deg
+        return FloatSeries(self._points.ra_deg)
 
     @resolver_field(description="Observed declination (i:dec), deg.")
     def dec(self) -> FloatSeries:
-        return self._points.dec_deg
+        return FloatSeries(self._points.dec_deg)
 
     @resolver_field(description="ZTF object of each alert (i:objectId); null for file points.")
     def object_id(self) -> StringSeries:
-        return self._points.object_id
+        return StringSeries(self._points.object_id)
 
     @resolver_field(description="Source of the ephemerides; null when none are known.")
     async def ephemeris_source(self) -> EphemerisSource | None:
@@ -151,18 +155,18 @@ class SsoLightCurve:
 
     @resolver_field(description="Reduced magnitude magpsf − 5·log10(Dobs·Dhelio), mag.")
     async def reduced_mag(self) -> FloatSeries | None:
-        return reduced_magnitudes(self._points, await self._eph())
+        return FloatSeries(reduced_magnitudes(self._points, await self._eph()))
 
     @resolver_field(
         description="Astrometric residual (ra − RA_ephemeris)·cos(dec), arcsec (RA difference "
         "taken within ±180 deg)."
     )
     async def delta_ra_cos_dec(self) -> FloatSeries | None:
-        return astrometric_residuals(self._points, await self._eph())[0]
+        return FloatSeries(astrometric_residuals(self._points, await self._eph())[0])
 
     @resolver_field(description="Astrometric residual dec − DEC_ephemeris, arcsec.")
     async def delta_dec(self) -> FloatSeries | None:
-        return astrometric_residuals(self._points, await self._eph())[1]
+        return FloatSeries(astrometric_residuals(self._points, await self._eph())[1])
 
 
 def _fids(bands: list[Band] | None) -> set[int] | None:
