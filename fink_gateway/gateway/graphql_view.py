@@ -194,7 +194,7 @@ class GatewayGraphQL(GraphQL):
         sub_response.media_type = negotiate(request.headers.get("accept", ""))
         return sub_response
 
-    async def process_result(  # type: ignore[override]
+    async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         response = process_result(result)
@@ -203,7 +203,7 @@ class GatewayGraphQL(GraphQL):
         self._record(request, _codes(response.get("errors") or []))
         return response
 
-    def create_response(  # type: ignore[override]
+    def create_response(
         self,
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
@@ -216,10 +216,10 @@ class GatewayGraphQL(GraphQL):
                 response.status_code = 400
         return response
 
-    def encode_json(self, data: object) -> bytes:  # type: ignore[override]
+    def encode_json(self, data: object) -> bytes:
         return encode_response(data)
 
-    async def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
+    async def render_graphql_ide(self, request: Request) -> Response:
         reader = self.services.new_context().reader
         try:
             target = await example_target(reader)

@@ -179,7 +179,7 @@ def _seen(owner: np.ndarray, jd: np.ndarray, valid_owner: np.ndarray,
     def packed(o: np.ndarray, j: np.ndarray) -> np.ndarray:
         out = np.empty(len(o), dtype=pairs)
         out["o"], out["jd"] = o, j
-        return out.view(np.void(16))  # type: ignore[arg-type]
+        return out.view(np.void(16))
 
     return np.isin(packed(owner, jd), packed(valid_owner, valid_jd))
 

@@ -86,7 +86,7 @@ class ArchiveQuery:
         limit: Annotated[
             int, strawberry.argument(description="Most matches returned (1 to the page cap).")
         ] = 10,
-    ) -> list[ResolvedName]:  # type: ignore[valid-type]
+    ) -> list[ResolvedName]:
         reader = info.context.reader
         n = names.resolver_limit(limit, info.context.settings.limits.first_max)
         if kind is ResolverKind.TNS:

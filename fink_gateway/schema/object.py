@@ -92,7 +92,7 @@ class Object:
         return alert_connection(result.items, result.has_next, result.total)
 
     @resolver_field(description="The most recent alert.")
-    def last_alert(self) -> Alert:  # type: ignore[valid-type]
+    def last_alert(self) -> Alert:
         result = alert_page(self._data, 1, None, None, None)
         _, record, simbad = result.items[0]
         return alert_from_record(record, simbad)

@@ -27,14 +27,14 @@ class Edge(Generic[NodeT]):
 
 @strawberry.type(description="A page of alerts, newest first.")
 class AlertConnection:
-    edges: list[Edge[Alert]]  # type: ignore[valid-type]
+    edges: list[Edge[Alert]]
     page_info: PageInfo
     total_count: int = strawberry.field(
         description="Number of alerts in the whole list (all pages)."
     )
 
     @resolver_field(description="The alerts of this page (the edges' nodes).")
-    def nodes(self) -> list[Alert]:  # type: ignore[valid-type]
+    def nodes(self) -> list[Alert]:
         return [e.node for e in self.edges]
 
 

@@ -44,7 +44,7 @@ class ConeMatch:
         "candid, magpsf, sigmapsf, jd, jdstarthist, drb, ra, dec, fid, distnr, cdsxmatch, "
         "nalerthist and its classification label; other fields are null."
     )
-    def alert(self) -> Alert | None:  # type: ignore[valid-type]
+    def alert(self) -> Alert | None:
         return alert_from_record(self._hit.record, self._hit.simbad)
 
 

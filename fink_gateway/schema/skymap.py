@@ -28,7 +28,7 @@ class SkymapMatch:
         "magpsf, sigmapsf, jd, jdstarthist, drb, ra, dec, fid, distnr, cdsxmatch, nalerthist "
         "and its classification; other fields are null."
     )
-    def alert(self) -> Alert:  # type: ignore[valid-type]
+    def alert(self) -> Alert:
         return alert_from_record(self._hit.record, self._hit.simbad)
 
     @resolver_field(description="The object with all its alerts (one batched scan).")

@@ -29,5 +29,5 @@ class Tracklet:
         description="The alerts, in objectId order, as the tracklet table holds them: the 77 "
         "index columns (FINK-REFERENCE §1.3); other fields are null."
     )
-    def alerts(self) -> list[Alert]:  # type: ignore[valid-type]
+    def alerts(self) -> list[Alert]:
         return [alert_from_record(a.record, a.simbad) for a in self._alerts]

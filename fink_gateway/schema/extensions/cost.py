@@ -159,7 +159,7 @@ class _Walk:
         if isinstance(named, GraphQLObjectType):
             inner = self.cost(named, nodes)
         elif is_abstract_type(named):
-            types = self.schema.get_possible_types(named)  # type: ignore[arg-type]
+            types = self.schema.get_possible_types(named)
             inner = max((self.cost(t, nodes) for t in types), default=0)
         else:
             inner = 0
@@ -224,7 +224,7 @@ class _Walk:
         kind = self.schema.get_type(condition.name.value)
         if kind is parent:
             return True
-        return is_abstract_type(kind) and self.schema.is_sub_type(kind, parent)  # type: ignore[arg-type]
+        return is_abstract_type(kind) and self.schema.is_sub_type(kind, parent)
 
 
 def cost_report(requested: int, limit: int) -> dict[str, Any]:
