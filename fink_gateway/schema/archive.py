@@ -24,7 +24,7 @@ from fink_gateway.resolvers.selection import field_selection
 from fink_gateway.schema.alert import alert_from_record
 from fink_gateway.schema.arguments import After, First, SinceOrFinkStart, UntilOrNow
 from fink_gateway.schema.fields import resolver_field
-from fink_gateway.schema.info import Info
+from fink_gateway.schema.info import Info, selected_fields
 from fink_gateway.schema.name_match import (
     ResolvedName,
     ResolverKind,
@@ -60,7 +60,7 @@ class ArchiveQuery:
         ] = None,
     ) -> list[Tracklet]:
         prefix = trk.tracklet_prefix(date, id)
-        columns = columns_for_fields(field_selection(info.selected_fields))
+        columns = columns_for_fields(field_selection(selected_fields(info)))
         found = await trk.load_tracklets(info.context.reader, prefix, columns)
         return [Tracklet(_alerts=t.alerts, id=t.tracklet_id) for t in found]
 
@@ -127,7 +127,7 @@ class ArchiveQuery:
         size = args.page_size(first, limits.first_default, limits.first_max)
         window = anomaly_search.anomaly_window(since, until)
         after_key = anomaly_search.anomaly_cursor_key(after)
-        selection = field_selection(info.selected_fields)
+        selection = field_selection(selected_fields(info))
         reader = info.context.reader
         result = await anomaly_search.anomaly_page(
             reader, window, size, after_key, columns_for_fields(selection)

@@ -17,7 +17,7 @@ from fink_gateway.schema.arguments import After, First, SinceOrFinkStart, UntilO
 from fink_gateway.schema.catalog import ClassInfo, Column
 from fink_gateway.schema.enums import Trend
 from fink_gateway.schema.fields import resolver_field
-from fink_gateway.schema.info import Info
+from fink_gateway.schema.info import Info, selected_fields
 from fink_gateway.schema.object import Object
 from fink_gateway.schema.pagination import AlertConnection
 from fink_gateway.schema.scalars import Angle
@@ -33,7 +33,7 @@ class Query:
     @resolver_field(description="One ZTF object by id; null when it has no alert.")
     async def object(self, info: Info, object_id: str) -> Object | None:
         oid = args.object_id(object_id)
-        (data,) = await load_objects(info.context.reader, [oid], object_plan(info.selected_fields))
+        (data,) = await load_objects(info.context.reader, [oid], object_plan(selected_fields(info)))
         return None if data is None else Object(_data=data, object_id=oid)
 
     @resolver_field(
@@ -43,7 +43,7 @@ class Query:
     async def objects(self, info: Info, object_ids: list[str]) -> list[Object | None]:
         cap = info.context.settings.limits.max_object_ids
         ids = args.object_ids(object_ids, cap)
-        loaded = await load_objects(info.context.reader, ids, object_plan(info.selected_fields))
+        loaded = await load_objects(info.context.reader, ids, object_plan(selected_fields(info)))
         by_id = {oid: d for oid, d in zip(ids, loaded, strict=True)}
         return [
             None if by_id[oid] is None else Object(_data=by_id[oid], object_id=oid)

@@ -19,7 +19,7 @@ from fink_gateway.schema.alert import Alert, alert_from_record
 from fink_gateway.schema.catalog import ClassInfo
 from fink_gateway.schema.enums import ClassificationSource, Trend
 from fink_gateway.schema.fields import resolver_field
-from fink_gateway.schema.info import Info
+from fink_gateway.schema.info import Info, selected_fields
 from fink_gateway.schema.object import Object
 from fink_gateway.schema.pagination import AlertConnection, Edge, PageInfo, page
 
@@ -60,7 +60,7 @@ class ConeMatchConnection:
 
 
 async def _object(info: Info, object_id: str) -> Object:
-    plan = object_plan(info.selected_fields)
+    plan = object_plan(selected_fields(info))
     (data,) = await load_objects(info.context.reader, [object_id], plan)
     if data is None:
         raise NotFound(
@@ -115,7 +115,7 @@ async def alerts_by_class(
     reader = info.context.reader
     target = await class_search.resolve_class(reader, class_name, info.context.shared.labels)
     after_key = class_search.class_cursor_key(after, target)
-    names = field_selection(info.selected_fields)
+    names = field_selection(selected_fields(info))
     trend_name = None if trend is None else trend.value
     columns = class_search.index_columns(columns_for_fields(names), trend_name)
     result, total = await class_search.search_class(

@@ -9,7 +9,7 @@ from fink_gateway.resolvers.object_plan import object_plan
 from fink_gateway.resolvers.objects import load_objects
 from fink_gateway.schema.alert import Alert, alert_from_record
 from fink_gateway.schema.fields import resolver_field
-from fink_gateway.schema.info import Info
+from fink_gateway.schema.info import Info, selected_fields
 from fink_gateway.schema.object import Object
 from fink_gateway.science.times import iso_time
 
@@ -33,7 +33,7 @@ class SkymapMatch:
 
     @resolver_field(description="The object with all its alerts (one batched scan).")
     async def object(self, info: Info) -> Object | None:
-        plan = object_plan(info.selected_fields)
+        plan = object_plan(selected_fields(info))
         (data,) = await load_objects(info.context.reader, [self.object_id], plan)
         return None if data is None else Object(_data=data, object_id=self.object_id)
 

@@ -27,7 +27,7 @@ from fink_gateway.resolvers.sso_lightcurve import (
 from fink_gateway.schema.arguments import Since, Until
 from fink_gateway.schema.enums import BAND_OF_FID, FID_OF_BAND, Band
 from fink_gateway.schema.fields import resolver_field
-from fink_gateway.schema.info import Info
+from fink_gateway.schema.info import Info, selected_fields
 from fink_gateway.schema.pagination import AlertConnection, alert_connection
 from fink_gateway.schema.phasecurve import PhaseCurve, PhaseCurveModelName
 from fink_gateway.schema.scalars import FloatSeries, IntSeries, StringSeries
@@ -255,7 +255,7 @@ class SolarSystemObject:
 
 
 def _wanted(info: Info) -> tuple[bytes, ...]:
-    return resolver.sso_columns(columns_for_fields(field_selection(info.selected_fields)))
+    return resolver.sso_columns(columns_for_fields(field_selection(selected_fields(info))))
 
 
 def _object(
