@@ -46,7 +46,7 @@ class Query:
         loaded = await load_objects(info.context.reader, ids, object_plan(selected_fields(info)))
         by_id = {oid: d for oid, d in zip(ids, loaded, strict=True)}
         return [
-            None if by_id[oid] is None else Object(_data=by_id[oid], object_id=oid)
+            None if (data := by_id[oid]) is None else Object(_data=data, object_id=oid)
             for oid in (args.object_id(o) for o in object_ids)
         ]
 

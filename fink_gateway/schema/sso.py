@@ -7,7 +7,7 @@ Merge :class:`SolarSystemQuery` into the root with ``build_schema(extra_queries=
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, cast
 
 import numpy as np
 import strawberry
@@ -249,7 +249,8 @@ class SolarSystemObject:
             list[Band] | None, strawberry.argument(description="Only these filters (default: all).")
         ] = None,
     ) -> PhaseCurve | None:
-        kind = PhaseCurveModel(model.value)
+        # strawberry.enum replaces each enum_value(...) by its value: the member's value is the str
+        kind = PhaseCurveModel(cast(str, model.value))
         fit = await resolver.sso_phase_curve(info.context, self._data, kind, _fids(bands))
         return PhaseCurve(_fit=fit)
 
