@@ -48,6 +48,7 @@ from graphql import (
     OperationDefinitionNode,
     SelectionNode,
     SelectionSetNode,
+    VariableValues,
     get_named_type,
     is_abstract_type,
 )
@@ -96,7 +97,7 @@ def query_cost(
     schema: GraphQLSchema,
     document: DocumentNode,
     operation_name: str | None,
-    variables: Mapping[str, Any] | None,
+    variables: dict[str, Any] | None,
     sizes: Sizes,
 ) -> int:
     """The cost of the operation ``operation_name`` of a validated ``document``.
@@ -125,7 +126,7 @@ class _Walk:
         self,
         schema: GraphQLSchema,
         fragments: Mapping[str, FragmentDefinitionNode],
-        variables: dict[str, Any],
+        variables: VariableValues,
         sizes: Sizes,
     ) -> None:
         self.schema = schema
