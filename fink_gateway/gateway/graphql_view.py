@@ -105,7 +105,7 @@ def _codes(errors: list[Any]) -> list[str]:
     return [str((e.get("extensions") or {}).get("code", "INTERNAL")) for e in errors]
 
 
-class GatewayGraphQL(GraphQL):
+class GatewayGraphQL(GraphQL[RequestContext, None]):
     """Builds one :class:`RequestContext` per request, negotiates the response's media type,
     counts each response in ``metrics`` and logs it."""
 
@@ -132,7 +132,7 @@ class GatewayGraphQL(GraphQL):
         finally:
             REQUEST_ID.reset(token)
 
-    async def get_context(  # type: ignore[override]
+    async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> RequestContext:
         context = self.services.new_context(scope_request_id(request.scope))
@@ -147,7 +147,7 @@ class GatewayGraphQL(GraphQL):
         has_extensions = request.query_params.get("extensions") is not None
         return not has_extensions and super().should_render_graphql_ide(request)
 
-    async def execute_single(  # type: ignore[override]
+    async def execute_single(
         self,
         request: Request,
         request_adapter: Any,
