@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -51,7 +52,7 @@ def decode_record(cells: Mapping[Column, bytes], types: Types) -> dict[str, obje
     return record
 
 
-def decode_column(values: Sequence[bytes | None], type_: str | None) -> np.ndarray | list:
+def decode_column(values: Sequence[bytes | None], type_: str | None) -> np.ndarray | list[Any]:
     """One column of many rows.
 
     Numbers → a numpy array (float32/float64 with NaN where absent; integers as int64, or as
@@ -77,7 +78,7 @@ def decode_column(values: Sequence[bytes | None], type_: str | None) -> np.ndarr
 
 def decode_columns(
     rows: Sequence[Row], types: Types, columns: Sequence[Column]
-) -> dict[str, np.ndarray | list]:
+) -> dict[str, np.ndarray | list[Any]]:
     """``{qualifier: column values}`` for ``columns`` over ``rows`` (in row order)."""
     return {
         qualifier(c): decode_column([cells.get(c) for _, cells in rows], types.get(c))
@@ -100,7 +101,7 @@ class Decoded:
         valid = None if self.valid is None else self.valid[order]
         return Decoded(self.values[order], valid)
 
-    def series(self, start: int, stop: int) -> np.ndarray | list:
+    def series(self, start: int, stop: int) -> np.ndarray | list[Any]:
         """Rows ``start:stop`` for JSON: an array view, or a list with None for absent integers."""
         values = self.values[start:stop]
         if self.valid is None:
@@ -108,7 +109,7 @@ class Decoded:
         valid = self.valid[start:stop]
         if valid.all():
             return values
-        out = values.tolist()
+        out: list[Any] = values.tolist()
         for i in np.flatnonzero(~valid).tolist():
             out[i] = None
         return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +29,7 @@ MAX_CURVE_POINTS = 10_000
 _COLUMNS = tuple(f"i:{q}".encode() for q in ("objectId", "ra", "dec", "magpsf", "sigmapsf", "fid"))
 
 
-def _decimal(values: np.ndarray | list) -> np.ndarray:
+def _decimal(values: np.ndarray | list[Any]) -> np.ndarray:
     """float64 values; float32 through their shortest text (the value Fink's API shows)."""
     array = np.asarray(values)
     if array.dtype == np.float32:
