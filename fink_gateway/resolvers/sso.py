@@ -18,7 +18,7 @@ import dataclasses
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from fink_gateway.errors import InvalidArgument
 from fink_gateway.layout import tables
@@ -33,6 +33,8 @@ from fink_gateway.store.types import Column, Row, ScanRange
 
 if TYPE_CHECKING:
     from fink_gateway.resolvers.context import RequestContext
+
+T = TypeVar("T")
 
 MAX_NAME_LENGTH = 100
 """Longest name accepted (characters)."""
@@ -175,7 +177,7 @@ class SsoObjectData:
     provider: EphemerisProvider
     _tasks: dict[str, asyncio.Future[Any]] = field(default_factory=dict, repr=False)
 
-    def _once(self, name: str, make: Callable[[], Awaitable[Any]]) -> Awaitable[Any]:
+    def _once(self, name: str, make: Callable[[], Awaitable[T]]) -> Awaitable[T]:
         """The shared result of ``make()``; a cancelled caller does not cancel the others."""
         task = self._tasks.get(name)
         if task is None:
