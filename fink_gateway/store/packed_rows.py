@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -178,7 +179,7 @@ class Projector:
     variable: tuple[tuple[bytes, int, int], ...]  # (column, bit, index among variable columns)
 
     @classmethod
-    def plan(cls, layout: Layout, wanted: set[bytes]) -> Projector:
+    def plan(cls, layout: Layout, wanted: AbstractSet[bytes]) -> Projector:
         fixed, variable = [], []
         offsets = layout.offsets
         for j, column in enumerate(layout.columns):
