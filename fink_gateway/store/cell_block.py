@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import cast
 
 import numpy as np
 
@@ -35,7 +36,8 @@ class CellColumn:
         if not self.present[i]:
             return None
         if self.fixed is not None:
-            return self.fixed[i].tobytes()
+            return cast(bytes, self.fixed[i].tobytes())  # numpy types a row of a matrix as Any
+        # a column holds either a byte matrix or a list of cells
         return self.cells[i]  # type: ignore[index]
 
     def as_list(self) -> list[bytes | None]:
