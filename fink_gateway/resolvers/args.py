@@ -17,6 +17,7 @@ from astropy.time import Time
 
 from fink_gateway.errors import InvalidArgument
 from fink_gateway.science.times import MJD_OFFSET
+from fink_gateway.settings import LimitSettings
 
 OBJECT_ID = re.compile(r"ZTF\d{2}[a-z]{7}\Z")
 _JD_MIN = 2400000.0  # numbers at least this large are JDs, smaller ones MJDs (Fink's rule)
@@ -182,9 +183,13 @@ def cursor_jd(after: str | None) -> float | None:
 
 
 def alert_page_window(
-    limits: object, first: int | None, after: str | None, since: str | None, until: str | None
+    limits: LimitSettings,
+    first: int | None,
+    after: str | None,
+    since: str | None,
+    until: str | None,
 ) -> tuple[int, float | None, float | None, float | None]:
     """(page size, since JD, until JD, after-cursor JD) of a newest-first alert page."""
-    size = page_size(first, limits.first_default, limits.first_max)  # type: ignore[attr-defined]
+    size = page_size(first, limits.first_default, limits.first_max)
     start, stop = date_window(since, until)
     return size, start, stop, cursor_jd(after)
