@@ -16,6 +16,7 @@ import numpy as np
 from fink_gateway.layout.cells import decode_value
 from fink_gateway.layout.tables import SCHEMA_ROW_PREFIX
 from fink_gateway.store.cell_block import CellColumn
+from fink_gateway.store.counting import CountingStore
 from fink_gateway.store.interface import Store
 from fink_gateway.store.types import Column, Row, ScanRange
 
@@ -25,7 +26,7 @@ Types = Mapping[Column, str]
 _NUMPY = {"integer": ">i4", "long": ">i8", "float": ">f4", "double": ">f8", "short": ">i2"}
 
 
-async def read_table_types(store: Store, table: str, fallback: Types) -> dict[Column, str]:
+async def read_table_types(store: Store | CountingStore, table: str, fallback: Types) -> Types:
     """Union of the table's schema rows, over ``fallback`` (the catalog's types)."""
     (rows,) = await store.scan(table, [ScanRange.prefix(SCHEMA_ROW_PREFIX)])
     types = dict(fallback)

@@ -72,7 +72,7 @@ class TypesCache:
         pending = self._pending.get(key)
         if pending is None:
             fallback = CATALOG_TYPES.get(spec, {})
-            pending = asyncio.ensure_future(read_table_types(store, table, fallback))  # type: ignore[arg-type]
+            pending = asyncio.ensure_future(read_table_types(store, table, fallback))
             self._pending[key] = pending
             pending.add_done_callback(lambda done: self._keep(key, done))
         return await asyncio.shield(pending)  # a cancelled caller must not cancel the others
@@ -154,7 +154,7 @@ class Reader:
     async def data_version(self) -> str:
         """The data version, read once per request (concurrent callers share the read)."""
         if self._version is None:
-            self._version = asyncio.ensure_future(read_data_version(self.store, self.prefix))  # type: ignore[arg-type]
+            self._version = asyncio.ensure_future(read_data_version(self.store, self.prefix))
         return await asyncio.shield(self._version)
 
     async def types(self, spec: tables.TableSpec) -> Types:
