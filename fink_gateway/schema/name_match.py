@@ -86,6 +86,6 @@ def sso_match(e: names.SsoEntry) -> SsoMatch:
 
 def object_match(e: names.ObjectEntry) -> ObjectMatch:
     return ObjectMatch(
-        object_id=e.object_id, candid=e.candid, jd=e.jd, ra=e.ra, dec=e.dec,  # type: ignore[arg-type]
-        cdsxmatch=e.cdsxmatch,
+        object_id=e.object_id, candid=None if e.candid is None else Long(e.candid), jd=e.jd,
+        ra=e.ra, dec=e.dec, cdsxmatch=e.cdsxmatch,
     )  # fmt: skip
