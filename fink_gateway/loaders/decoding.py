@@ -64,6 +64,7 @@ def decode_column(values: Sequence[bytes | None], type_: str | None) -> np.ndarr
         return [None if v is None else decode_value(v, type_) for v in values]
     width = np.dtype(dtype).itemsize
     present = [v is not None and len(v) == width for v in values]
+    # mypy cannot tell that a present cell is not None
     if all(present):
         array = np.frombuffer(b"".join(values), dtype=dtype)  # type: ignore[arg-type]
         return array.astype(array.dtype.newbyteorder("="))
@@ -125,6 +126,7 @@ def decode_array(values: Sequence[bytes | None], type_: str | None) -> Decoded:
         ))
     width = np.dtype(dtype).itemsize
     present = np.fromiter((v is not None and len(v) == width for v in values), bool, len(values))
+    # mypy cannot tell that a present cell is not None
     if present.all():
         raw = b"".join(values)  # type: ignore[arg-type]
     else:

@@ -65,7 +65,7 @@ def fit_object_period(columns: dict[str, Any], args: PeriodArgs) -> dict[str, An
     fit = fit_period(
         jd, mag, sigma, band, nterms_base=args.nterms_base, nterms_band=args.nterms_band,
         min_period_days=args.min_period_days, max_period_days=args.max_period_days,
-        method=args.method,  # type: ignore[arg-type]
+        method=args.method,  # type: ignore[arg-type]  # a PeriodMethod value: multiband or fast
         n_phase=args.n_phase,
     )  # fmt: skip
     out = {k: v for k, v in asdict(fit).items() if k != "model_curves"}

@@ -145,6 +145,7 @@ class Object:
 
         def number(name: str) -> float | None:
             value = r.get(name)
+            # a decoded numeric column holds an int or a float
             return None if value is None else float(value)  # type: ignore[arg-type]
 
         return Crossmatch(
@@ -179,6 +180,7 @@ class Object:
         data = self._data.light_curves.get(args)
         if data is not None:
             return LightCurve(_data=data)
+        # @may_wait: an awaitable of the LightCurve, which strawberry awaits
         return _light_curve(info.context.reader, self._data, args)  # type: ignore[return-value]
 
     @resolver_field(

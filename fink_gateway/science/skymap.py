@@ -88,6 +88,7 @@ class _Limited(io.RawIOBase):
             raise SkyMapError(f"more than {self.limit} bytes before the end of the map")
         return data
 
+    # narrower than RawIOBase's any writable buffer: it assigns to a slice of it
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         data = self.read(len(buffer))
         buffer[: len(data)] = data
