@@ -7,7 +7,7 @@ import logging
 import math
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 from rich.console import Console
@@ -15,11 +15,12 @@ from rich.table import Table
 
 from fink_gateway import __version__
 from fink_gateway.errors import GatewayError
-from fink_gateway.gateway.config import ConfigError, Settings, load_settings
+from fink_gateway.gateway.config import ConfigError, load_settings
 from fink_gateway.gateway.logs import log_handler
 from fink_gateway.gateway.progress import alert_progress
 from fink_gateway.ingest.pipeline import IngestReport, ingest_files, ingest_tables
 from fink_gateway.layout import tables
+from fink_gateway.settings import Settings
 from fink_gateway.store.factory import open_store, parse_store_url
 from fink_gateway.store.interface import Store
 
@@ -28,7 +29,7 @@ console = Console(stderr=True)
 
 
 def _settings(ctx: click.Context) -> Settings:
-    return ctx.obj["settings"]
+    return cast(Settings, ctx.obj["settings"])  # click types ctx.obj as Any; main() sets it
 
 
 def _store_url(ctx: click.Context, store: str | None) -> str:

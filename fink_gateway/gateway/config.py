@@ -11,11 +11,16 @@ import dataclasses
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import yaml
 
 from fink_gateway.settings import Settings
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+D = TypeVar("D", bound="DataclassInstance")
 
 ENV_PREFIX = "FINK_GATEWAY_"
 
@@ -59,16 +64,23 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 """Settings that take one of a few words."""
 
 
-def _build(cls: type, data: Mapping[str, Any], env: Mapping[str, str], path: str) -> Any:
-    values = {}
+def _build(cls: type[D], data: Mapping[str, Any], env: Mapping[str, str], path: str) -> D:
+    values: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
         name = f"{path}{f.name}"
-        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        if f.default is not dataclasses.MISSING:
+            default = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory()
+        else:
+            raise TypeError(f"setting {name} has neither a default nor a default_factory")
         if dataclasses.is_dataclass(default):
             section = data.get(f.name) or {}
             if not isinstance(section, Mapping):
                 raise ConfigError(f"setting {name}: expected a section")
-            values[f.name] = _build(type(default), section, env, f"{name}.")
+            # a section's default is a dataclass instance (is_dataclass also accepts classes)
+            section_class = cast("type[DataclassInstance]", type(default))
+            values[f.name] = _build(section_class, section, env, f"{name}.")
             continue
         value = data.get(f.name, default)
         env_name = ENV_PREFIX + name.replace(".", "_").upper()

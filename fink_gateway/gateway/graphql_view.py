@@ -105,7 +105,7 @@ def _codes(errors: list[Any]) -> list[str]:
     return [str((e.get("extensions") or {}).get("code", "INTERNAL")) for e in errors]
 
 
-class GatewayGraphQL(GraphQL):
+class GatewayGraphQL(GraphQL[RequestContext, None]):
     """Builds one :class:`RequestContext` per request, negotiates the response's media type,
     counts each response in ``metrics`` and logs it."""
 
@@ -132,7 +132,7 @@ class GatewayGraphQL(GraphQL):
         finally:
             REQUEST_ID.reset(token)
 
-    async def get_context(  # type: ignore[override]
+    async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> RequestContext:
         context = self.services.new_context(scope_request_id(request.scope))
@@ -147,7 +147,7 @@ class GatewayGraphQL(GraphQL):
         has_extensions = request.query_params.get("extensions") is not None
         return not has_extensions and super().should_render_graphql_ide(request)
 
-    async def execute_single(  # type: ignore[override]
+    async def execute_single(
         self,
         request: Request,
         request_adapter: Any,
@@ -194,7 +194,7 @@ class GatewayGraphQL(GraphQL):
         sub_response.media_type = negotiate(request.headers.get("accept", ""))
         return sub_response
 
-    async def process_result(  # type: ignore[override]
+    async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         response = process_result(result)
@@ -203,7 +203,7 @@ class GatewayGraphQL(GraphQL):
         self._record(request, _codes(response.get("errors") or []))
         return response
 
-    def create_response(  # type: ignore[override]
+    def create_response(
         self,
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
@@ -216,10 +216,10 @@ class GatewayGraphQL(GraphQL):
                 response.status_code = 400
         return response
 
-    def encode_json(self, data: object) -> bytes:  # type: ignore[override]
+    def encode_json(self, data: object) -> bytes:
         return encode_response(data)
 
-    async def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
+    async def render_graphql_ide(self, request: Request) -> Response:
         reader = self.services.new_context().reader
         try:
             target = await example_target(reader)

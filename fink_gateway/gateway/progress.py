@@ -10,6 +10,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    Task,
     TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
@@ -22,7 +23,8 @@ class _Rate(TextColumn):
     def __init__(self) -> None:
         super().__init__("")
 
-    def render(self, task):  # type: ignore[no-untyped-def]
+    # TextColumn.render is typed to return a Text; the progress table takes any renderable
+    def render(self, task: Task) -> str:  # type: ignore[override]
         speed = task.finished_speed or task.speed or 0.0
         return f"{speed:,.0f} alerts/s"
 

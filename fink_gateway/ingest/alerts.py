@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pyarrow as pa
@@ -56,11 +57,12 @@ class Alerts:
 
     def numpy(self, name: str, fill: float = np.nan) -> np.ndarray:
         """A numeric column as float64 numpy, nulls → ``fill``."""
-        return self.columns[name].cast(pa.float64()).fill_null(fill).to_numpy(zero_copy_only=False)
+        column = self.columns[name].cast(pa.float64()).fill_null(fill)
+        return cast(np.ndarray, column.to_numpy(zero_copy_only=False))  # pyarrow is untyped
 
     def strings(self, name: str, fill: str = "") -> list[str]:
         """A string column as Python strings, nulls → ``fill``."""
-        return self.columns[name].fill_null(fill).to_pylist()
+        return cast(list[str], self.columns[name].fill_null(fill).to_pylist())  # pyarrow
 
 
 def _combine(col: pa.ChunkedArray | pa.Array) -> pa.Array:
@@ -83,7 +85,7 @@ def _features_text(array: pa.Array) -> pa.Array:
     """A light-curve feature struct as Fink's text ``[v1, v2, ...]`` (null → ``null``)."""
     if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
         return array
-    out = []
+    out: list[str | None] = []
     for item in array.to_pylist():
         if item is None:
             out.append(None)
@@ -187,7 +189,7 @@ def passes_fink_cuts(alerts: Alerts) -> np.ndarray:
     nbad = alerts.numpy("nbad")
     rb = alerts.numpy("rb")
     fid = alerts.numpy("fid")
-    return (nbad == 0) & (rb >= 0.55) & (fid != 3)
+    return cast(np.ndarray, (nbad == 0) & (rb >= 0.55) & (fid != 3))  # numpy: == and != are Any
 
 
 

@@ -8,6 +8,8 @@ a null rb or nbad drops the entry (Spark's null logic).
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -44,7 +46,8 @@ def _statuses(entries: pa.StructArray) -> tuple[np.ndarray, np.ndarray]:
         values = pc.struct_field(entries, name)
         if pa.types.is_null(values.type):
             return np.full(n, np.nan)
-        return values.cast(pa.float64()).fill_null(np.nan).to_numpy(zero_copy_only=False)
+        floats = values.cast(pa.float64()).fill_null(np.nan)
+        return cast(np.ndarray, floats.to_numpy(zero_copy_only=False))  # pyarrow is untyped
 
     magpsf, rb, nbad = numbers("magpsf"), numbers("rb"), numbers("nbad")
     upper = np.isnan(magpsf) & has_jd

@@ -14,6 +14,7 @@ are stored as the double of their shortest text (``12.727058``, not ``12.7270584
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pyarrow as pa
@@ -45,7 +46,7 @@ def is_sso_lightcurve_table(table: pa.Table) -> bool:
     if "ssnamenr" not in table.column_names or "cjd" not in table.column_names:
         return False
     kind = table.schema.field("cjd").type
-    return pa.types.is_list(kind) or pa.types.is_large_list(kind)
+    return cast(bool, pa.types.is_list(kind) or pa.types.is_large_list(kind))  # pyarrow: untyped
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ def _list_column(table: pa.Table, name: str, source: str) -> pa.Array:
 
 def _lengths(array: pa.Array) -> np.ndarray:
     """Items per row; -1 for a null list."""
-    return pc.list_value_length(array).fill_null(-1).to_numpy(zero_copy_only=False)
+    lengths = pc.list_value_length(array).fill_null(-1)
+    return cast(np.ndarray, lengths.to_numpy(zero_copy_only=False))  # pyarrow is untyped
 
 
 def _shortest_double(values: pa.Array) -> np.ndarray:

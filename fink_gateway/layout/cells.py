@@ -19,6 +19,7 @@ _STRUCT = {"integer": ">i", "long": ">q", "float": ">f", "double": ">d", "short"
 def encode_value(value: object, type_: str) -> bytes:
     """Bytes of one value of Spark type ``type_`` as Fink's connector writes them."""
     if type_ in _STRUCT:
+        # the value of a numeric column is a number (or its text), typed object
         if type_ in ("float", "double"):
             return struct.pack(_STRUCT[type_], float(value))  # type: ignore[arg-type]
         return struct.pack(_STRUCT[type_], int(value))  # type: ignore[call-overload]

@@ -11,13 +11,14 @@ import time
 
 from fink_gateway.errors import NotFound
 from fink_gateway.layout import tables
+from fink_gateway.store.counting import CountingStore
 from fink_gateway.store.interface import Store
 
 _ROW = b"data_version"
 _COLUMN = b"m:version"
 
 
-async def read_data_version(store: Store, prefix: str) -> str:
+async def read_data_version(store: Store | CountingStore, prefix: str) -> str:
     """The current version token (``"0"`` when none was ever written)."""
     try:
         (cells,) = await store.get_rows(tables.GATEWAY_META.name(prefix), [_ROW], [_COLUMN])

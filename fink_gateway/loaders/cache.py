@@ -11,7 +11,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlparse
 
 import msgpack
@@ -22,13 +22,13 @@ from cachetools import TTLCache
 log = logging.getLogger("fink_gateway.cache")
 
 
-class MsgpackSerializer(BaseSerializer):
+class MsgpackSerializer(BaseSerializer):  # type: ignore[misc]  # aiocache is untyped (Any)
     """Rows are bytes-heavy: msgpack keeps them compact and round-trips bytes keys."""
 
     DEFAULT_ENCODING = None
 
     def dumps(self, value: Any) -> bytes:
-        return msgpack.packb(value, use_bin_type=True)
+        return cast(bytes, msgpack.packb(value, use_bin_type=True))  # msgpack is untyped
 
     def loads(self, value: bytes | None) -> Any:
         if value is None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from fink_gateway.layout.cells import decode_value
 from fink_gateway.layout.tables import SCHEMA_ROW_PREFIX
 from fink_gateway.store.cell_block import CellColumn
+from fink_gateway.store.counting import CountingStore
 from fink_gateway.store.interface import Store
 from fink_gateway.store.types import Column, Row, ScanRange
 
@@ -24,7 +26,7 @@ Types = Mapping[Column, str]
 _NUMPY = {"integer": ">i4", "long": ">i8", "float": ">f4", "double": ">f8", "short": ">i2"}
 
 
-async def read_table_types(store: Store, table: str, fallback: Types) -> dict[Column, str]:
+async def read_table_types(store: Store | CountingStore, table: str, fallback: Types) -> Types:
     """Union of the table's schema rows, over ``fallback`` (the catalog's types)."""
     (rows,) = await store.scan(table, [ScanRange.prefix(SCHEMA_ROW_PREFIX)])
     types = dict(fallback)
@@ -51,7 +53,7 @@ def decode_record(cells: Mapping[Column, bytes], types: Types) -> dict[str, obje
     return record
 
 
-def decode_column(values: Sequence[bytes | None], type_: str | None) -> np.ndarray | list:
+def decode_column(values: Sequence[bytes | None], type_: str | None) -> np.ndarray | list[Any]:
     """One column of many rows.
 
     Numbers → a numpy array (float32/float64 with NaN where absent; integers as int64, or as
@@ -62,6 +64,7 @@ def decode_column(values: Sequence[bytes | None], type_: str | None) -> np.ndarr
         return [None if v is None else decode_value(v, type_) for v in values]
     width = np.dtype(dtype).itemsize
     present = [v is not None and len(v) == width for v in values]
+    # mypy cannot tell that a present cell is not None
     if all(present):
         array = np.frombuffer(b"".join(values), dtype=dtype)  # type: ignore[arg-type]
         return array.astype(array.dtype.newbyteorder("="))
@@ -77,7 +80,7 @@ def decode_column(values: Sequence[bytes | None], type_: str | None) -> np.ndarr
 
 def decode_columns(
     rows: Sequence[Row], types: Types, columns: Sequence[Column]
-) -> dict[str, np.ndarray | list]:
+) -> dict[str, np.ndarray | list[Any]]:
     """``{qualifier: column values}`` for ``columns`` over ``rows`` (in row order)."""
     return {
         qualifier(c): decode_column([cells.get(c) for _, cells in rows], types.get(c))
@@ -100,7 +103,7 @@ class Decoded:
         valid = None if self.valid is None else self.valid[order]
         return Decoded(self.values[order], valid)
 
-    def series(self, start: int, stop: int) -> np.ndarray | list:
+    def series(self, start: int, stop: int) -> np.ndarray | list[Any]:
         """Rows ``start:stop`` for JSON: an array view, or a list with None for absent integers."""
         values = self.values[start:stop]
         if self.valid is None:
@@ -108,7 +111,7 @@ class Decoded:
         valid = self.valid[start:stop]
         if valid.all():
             return values
-        out = values.tolist()
+        out: list[Any] = values.tolist()
         for i in np.flatnonzero(~valid).tolist():
             out[i] = None
         return out
@@ -123,6 +126,7 @@ def decode_array(values: Sequence[bytes | None], type_: str | None) -> Decoded:
         ))
     width = np.dtype(dtype).itemsize
     present = np.fromiter((v is not None and len(v) == width for v in values), bool, len(values))
+    # mypy cannot tell that a present cell is not None
     if present.all():
         raw = b"".join(values)  # type: ignore[arg-type]
     else:

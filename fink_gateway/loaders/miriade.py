@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 import numpy as np
+import numpy.typing as npt
 from astropy import units as u
 from astropy.coordinates import Angle
 from cachetools import TTLCache
@@ -128,6 +129,7 @@ def parse_reply(
         return None
     epochs = shifted_epochs(jd, shift_s)
     dates = np.array([_number(r.get("Date")) for r in rows])
+    where: npt.NDArray[np.intp]  # the row of each epoch
     if np.isfinite(dates).all():
         where = _nearest_rows(dates, epochs)
     elif len(rows) == len(epochs):

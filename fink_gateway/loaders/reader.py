@@ -30,7 +30,7 @@ from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.loaders.decoding import Types, read_table_types
 from fink_gateway.store.cell_block import CellBlock
 from fink_gateway.store.counting import CountingStore
-from fink_gateway.store.interface import Store
+from fink_gateway.store.interface import Store, StoreStats
 from fink_gateway.store.types import Column, Row, ScanRange
 
 L = TypeVar("L")
@@ -72,7 +72,7 @@ class TypesCache:
         pending = self._pending.get(key)
         if pending is None:
             fallback = CATALOG_TYPES.get(spec, {})
-            pending = asyncio.ensure_future(read_table_types(store, table, fallback))  # type: ignore[arg-type]
+            pending = asyncio.ensure_future(read_table_types(store, table, fallback))
             self._pending[key] = pending
             pending.add_done_callback(lambda done: self._keep(key, done))
         return await asyncio.shield(pending)  # a cancelled caller must not cancel the others
@@ -145,7 +145,7 @@ class Reader:
         found = self._loaders.get(name)
         if found is None:
             found = self._loaders[name] = make()
-        return found  # type: ignore[return-value]
+        return found  # type: ignore[return-value]  # what make() built under this name
 
     @property
     def cache(self) -> ResultCache | None:
@@ -153,7 +153,7 @@ class Reader:
         return self._cache
 
     @property
-    def stats(self):  # type: ignore[no-untyped-def]
+    def stats(self) -> StoreStats:
         return self.store.stats
 
     def table(self, spec: tables.TableSpec) -> str:
@@ -162,7 +162,7 @@ class Reader:
     async def data_version(self) -> str:
         """The data version, read once per request (concurrent callers share the read)."""
         if self._version is None:
-            self._version = asyncio.ensure_future(read_data_version(self.store, self.prefix))  # type: ignore[arg-type]
+            self._version = asyncio.ensure_future(read_data_version(self.store, self.prefix))
         return await asyncio.shield(self._version)
 
     async def types(self, spec: tables.TableSpec) -> Types:
@@ -250,6 +250,7 @@ class Reader:
                 results[i] = result
 
         await asyncio.gather(*(read(s, c, w) for (s, c), w in groups.items()))
+        # every result is set now: from the cache, or by the read of its group
         if self._cache:
             fresh = [(cache_keys[i], to_plain(results[i]))  # type: ignore[arg-type]
                      for w in groups.values() for i in w]

@@ -255,6 +255,7 @@ def _trend_ok(cells: Cells, types: Types, trend: str | None) -> bool:
     raw = cells.get(_MAG_RATE)
     if raw is None:
         return False
+    # a numeric cell decodes to an int or a float
     rate = float(decode_value(raw, types.get(_MAG_RATE, "double")))  # type: ignore[arg-type]
     return rate < 0 if trend == RISING else rate > 0  # NaN passes neither
 

@@ -32,12 +32,14 @@ async def example_target(reader: Reader) -> ExampleTarget:
         )
         if rows:
             record = decode_record(rows[0][1], await reader.types(tables.CLASS))
+            # i:ra and i:dec decode to floats
             return ExampleTarget(
                 str(record["objectId"]), float(record["ra"]), float(record["dec"]), name  # type: ignore[arg-type]
             )
     (rows,) = await reader.scan(tables.MAIN, [ScanRange.prefix(b"ZTF", limit=1)], columns)
     if rows:
         record = decode_record(rows[0][1], await reader.types(tables.MAIN))
+        # i:ra and i:dec decode to floats
         return ExampleTarget(
             str(record["objectId"]), float(record["ra"]), float(record["dec"]), "SN candidate"  # type: ignore[arg-type]
         )

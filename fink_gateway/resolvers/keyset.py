@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from fink_gateway.layout import tables
 from fink_gateway.loaders.reader import Reader
 from fink_gateway.resolvers.records import AlertRecord
 from fink_gateway.store.types import Cells, Column, Row, ScanRange
@@ -39,7 +40,7 @@ class KeptRows:
 
 async def scan_kept(
     reader: Reader,
-    table: str,
+    table: tables.TableSpec,
     found: ScanRange,
     after: bytes | None,
     columns: Sequence[Column],

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from strawberry.dataloader import DataLoader
@@ -31,7 +31,13 @@ from fink_gateway.loaders.decoding import (
     qualifier,
 )
 from fink_gateway.loaders.reader import Reader
-from fink_gateway.science.photometry import band_of, colour_block, dc_magnitude, is_source_behind
+from fink_gateway.science.photometry import (
+    ColourBlock,
+    band_of,
+    colour_block,
+    dc_magnitude,
+    is_source_behind,
+)
 from fink_gateway.store.cell_block import CellBlock
 from fink_gateway.store.types import Column
 
@@ -115,7 +121,7 @@ class LightCurveData:
     def source_behind(self) -> bool:
         return bool(self.batch.source_behind[self.index])
 
-    def column(self, name: str) -> np.ndarray | list:
+    def column(self, name: str) -> np.ndarray | list[Any]:
         """The points' values of one column (an array view, or a list with None)."""
         column = self.batch.columns.get(name)
         if column is None:
@@ -135,7 +141,7 @@ class LightCurveData:
         return mag[self.start:self.stop], sigma[self.start:self.stop]
 
     @cached_property
-    def colour(self):  # type: ignore[no-untyped-def]
+    def colour(self) -> tuple[np.ndarray, ColourBlock]:
         """(valid-point mask, colour block of the valid points) (FINK-REFERENCE §8)."""
         valid = self.batch.columns["tag"].values[self.start:self.stop] == VALID
         block = colour_block(self.floats("jd")[valid], self.floats("magpsf")[valid],
@@ -179,7 +185,7 @@ def _seen(owner: np.ndarray, jd: np.ndarray, valid_owner: np.ndarray,
     def packed(o: np.ndarray, j: np.ndarray) -> np.ndarray:
         out = np.empty(len(o), dtype=pairs)
         out["o"], out["jd"] = o, j
-        return out.view(np.void(16))  # type: ignore[arg-type]
+        return out.view(np.void(16))
 
     return np.isin(packed(owner, jd), packed(valid_owner, valid_jd))
 
@@ -209,16 +215,16 @@ def assemble(
         sources += [upper, bad]
     columns = _merge(sources)
     owner = np.concatenate([s.owner for s in sources])
-    keep = None
+    wanted: np.ndarray | None = None  # the points in the bands asked for
     if args.fids is not None:
         fid = columns["fid"]
-        keep = np.isin(fid.values, list(args.fids))
+        wanted = np.isin(fid.values, list(args.fids))
         if fid.valid is not None:
-            keep &= fid.valid
+            wanted &= fid.valid
     jd = columns["jd"].values.astype(np.float64)
     order = np.lexsort((np.arange(len(owner)), jd, owner))
-    if keep is not None:
-        order = order[keep[order]]
+    if wanted is not None:
+        order = order[wanted[order]]
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(owner[order], minlength=n), out=offsets[1:])
     return LightCurveBatch(
@@ -303,4 +309,5 @@ async def _assemble_asked(reader: Reader, asked: list[_Asked]) -> list[LightCurv
             out[i] = LightCurveData(batch, k)
 
     await asyncio.gather(*(one(a, c, w) for (a, c), w in groups.items()))
+    # every slot is filled: the groups share out the indices of asked
     return out  # type: ignore[return-value]

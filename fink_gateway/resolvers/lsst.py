@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from fink_gateway.errors import InvalidArgument
 from fink_gateway.layout import rubin
+from fink_gateway.layout.tables import TableSpec
 from fink_gateway.loaders.decoding import Types, decode_columns, decode_record
 from fink_gateway.loaders.reader import Reader
 from fink_gateway.science.coords import separation_deg
@@ -72,13 +74,13 @@ class LsstSeries:
 
     rows: list[Row]
     types: Types
-    _columns: dict[str, np.ndarray | list] | None = None
+    _columns: dict[str, np.ndarray | list[Any]] | None = None
 
     @property
     def length(self) -> int:
         return len(self.rows)
 
-    def column(self, qualifier: str) -> np.ndarray | list:
+    def column(self, qualifier: str) -> np.ndarray | list[Any]:
         """The values of ``r:``/``f:`` column ``qualifier`` (NaN/None where absent)."""
         if self._columns is None:
             self._columns = {}
@@ -107,7 +109,7 @@ class LsstSeries:
 
 
 async def load_sources(
-    reader: Reader, spec: rubin.TableSpec, prefixes: Sequence[bytes]
+    reader: Reader, spec: TableSpec, prefixes: Sequence[bytes]
 ) -> list[LsstSeries]:
     """All rows under each prefix of a source table (``diaSource_static``, ``fp``,
     ``diaSource_sso``), sorted by ``midpointMjdTai``, in one store call."""

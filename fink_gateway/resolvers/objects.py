@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -72,7 +73,7 @@ class ObjectData:
         return tables.jd_of_rows(self.block.keys, cells)
 
     @cached_property
-    def table(self) -> dict[str, np.ndarray | list]:
+    def table(self) -> dict[str, np.ndarray | list[Any]]:
         """Every read column as an array, oldest alert first."""
         return {
             qualifier(c): decode_column(self.block.column(c).as_list(), self.types.get(c))

@@ -65,7 +65,7 @@ def fit_object_period(columns: dict[str, Any], args: PeriodArgs) -> dict[str, An
     fit = fit_period(
         jd, mag, sigma, band, nterms_base=args.nterms_base, nterms_band=args.nterms_band,
         min_period_days=args.min_period_days, max_period_days=args.max_period_days,
-        method=args.method,  # type: ignore[arg-type]
+        method=args.method,  # type: ignore[arg-type]  # a PeriodMethod value: multiband or fast
         n_phase=args.n_phase,
     )  # fmt: skip
     out = {k: v for k, v in asdict(fit).items() if k != "model_curves"}
@@ -96,9 +96,10 @@ async def object_period(
     key = f"{reader.prefix}|{version}|period|{obj.object_id}|{digest}"
     cache = reader.cache
     if cache is not None:
+        hit: dict[str, Any] | None  # what this function stored under the key
         (hit,) = await cache.get_many([key])
         if hit is not None:
-            return hit  # type: ignore[no-any-return]
+            return hit
     table = obj.table
     columns = {name: _plain(table.get(name)) for name in PERIOD_INPUTS}
     columns["jd"] = obj.jd.tolist()
@@ -112,5 +113,8 @@ def _plain(values: Any) -> list[Any]:
     if values is None:
         return []
     if isinstance(values, np.ndarray):
-        return values.astype(np.float64).tolist() if values.dtype.kind == "f" else values.tolist()
+        plain: list[Any] = (
+            values.astype(np.float64).tolist() if values.dtype.kind == "f" else values.tolist()
+        )
+        return plain
     return list(values)

@@ -18,14 +18,15 @@ import dataclasses
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from fink_gateway.errors import InvalidArgument
 from fink_gateway.layout import tables
 from fink_gateway.layout.columns import INDEX_COLUMNS
+from fink_gateway.loaders.ephemeris_values import Ephemerides
 from fink_gateway.loaders.reader import Reader
 from fink_gateway.resolvers.args import AlertWindow
-from fink_gateway.resolvers.ephemerides import Ephemerides, EphemerisProvider
+from fink_gateway.resolvers.ephemerides import EphemerisProvider
 from fink_gateway.resolvers.objects import AlertPage, ObjectData, alert_page
 from fink_gateway.resolvers.sso_lightcurve import SsoPoints, band_rows, fit_points, sso_points
 from fink_gateway.science.designations import usual_name
@@ -34,6 +35,8 @@ from fink_gateway.store.types import Column, Row, ScanRange
 
 if TYPE_CHECKING:
     from fink_gateway.resolvers.context import RequestContext
+
+T = TypeVar("T")
 
 MAX_NAME_LENGTH = 100
 """Longest name accepted (characters)."""
@@ -176,7 +179,7 @@ class SsoObjectData:
     provider: EphemerisProvider
     _tasks: dict[str, asyncio.Future[Any]] = field(default_factory=dict, repr=False)
 
-    def _once(self, name: str, make: Callable[[], Awaitable[Any]]) -> Awaitable[Any]:
+    def _once(self, name: str, make: Callable[[], Awaitable[T]]) -> Awaitable[T]:
         """The shared result of ``make()``; a cancelled caller does not cancel the others."""
         task = self._tasks.get(name)
         if task is None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import numpy as np
 
 from fink_gateway.errors import InvalidArgument
 from fink_gateway.layout import tables
 from fink_gateway.loaders.decoding import Types, decode_columns
-from fink_gateway.resolvers.ephemerides import Ephemerides
+from fink_gateway.loaders.ephemeris_values import Ephemerides
 from fink_gateway.science.phasecurve import (
     STATUS_NOT_RUN,
     FitCode,
@@ -28,7 +29,7 @@ MAX_CURVE_POINTS = 10_000
 _COLUMNS = tuple(f"i:{q}".encode() for q in ("objectId", "ra", "dec", "magpsf", "sigmapsf", "fid"))
 
 
-def _decimal(values: np.ndarray | list) -> np.ndarray:
+def _decimal(values: np.ndarray | list[Any]) -> np.ndarray:
     """float64 values; float32 through their shortest text (the value Fink's API shows)."""
     array = np.asarray(values)
     if array.dtype == np.float32:

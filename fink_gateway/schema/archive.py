@@ -22,7 +22,8 @@ from fink_gateway.resolvers import tracklets as trk
 from fink_gateway.resolvers.columns import columns_for_fields
 from fink_gateway.resolvers.selection import field_selection
 from fink_gateway.schema.arguments import After, First, SinceOrFinkStart, UntilOrNow
-from fink_gateway.schema.info import Info
+from fink_gateway.schema.fields import resolver_field
+from fink_gateway.schema.info import Info, selected_fields
 from fink_gateway.schema.name_match import (
     ResolvedName,
     ResolverKind,
@@ -38,7 +39,7 @@ from fink_gateway.schema.tracklet import Tracklet
 
 @strawberry.type(description="Tracklets, name resolution, statistics, anomalies, sky maps.")
 class ArchiveQuery:
-    @strawberry.field(
+    @resolver_field(
         description="Tracklets (FINK-REFERENCE §5.3) by `id` or by exposure `date`, each with "
         "its alerts, in id order. Give exactly one of the two."
     )
@@ -58,11 +59,11 @@ class ArchiveQuery:
         ] = None,
     ) -> list[Tracklet]:
         prefix = trk.tracklet_prefix(date, id)
-        columns = columns_for_fields(field_selection(info.selected_fields))
+        columns = columns_for_fields(field_selection(selected_fields(info)))
         found = await trk.load_tracklets(info.context.reader, prefix, columns)
         return [Tracklet(_alerts=t.alerts, id=t.tracklet_id) for t in found]
 
-    @strawberry.field(
+    @resolver_field(
         description="Resolve a name offline through Fink's resolver tables (§5.2, §12). TNS: "
         "a TNS name (prefix, case-insensitive) → its internal names; reverse: a ZTF objectId → "
         "its TNS names (scans every key of tns_resolver). SSO: a Solar System object's name, "
@@ -84,7 +85,7 @@ class ArchiveQuery:
         limit: Annotated[
             int, strawberry.argument(description="Most matches returned (1 to the page cap).")
         ] = 10,
-    ) -> list[ResolvedName]:  # type: ignore[valid-type]
+    ) -> list[ResolvedName]:
         reader = info.context.reader
         n = names.resolver_limit(limit, info.context.settings.limits.first_max)
         if kind is ResolverKind.TNS:
@@ -96,7 +97,7 @@ class ArchiveQuery:
             return [sso_match(e) for e in await names.resolve_sso(reader, name, n, autocomplete)]
         return [object_match(e) for e in await names.resolve_object(reader, name, n)]
 
-    @strawberry.field(
+    @resolver_field(
         description="Per-night counts (statistics_class, §11) of every night whose UTC date "
         "starts with `date`, oldest first."
     )
@@ -113,7 +114,7 @@ class ArchiveQuery:
     ) -> list[NightStatistics]:
         return [night_statistics(n) for n in await stats.load_statistics(info.context.reader, date)]
 
-    @strawberry.field(
+    @resolver_field(
         description="Fink's most anomalous alerts (up to 10 a night, §11), newest first, with "
         "every column of the main table."
     )
@@ -129,7 +130,7 @@ class ArchiveQuery:
         size = args.page_size(first, limits.first_default, limits.first_max)
         window = anomaly_search.anomaly_window(since, until)
         after_key = anomaly_search.anomaly_cursor_key(after)
-        selection = field_selection(info.selected_fields)
+        selection = field_selection(selected_fields(info))
         reader = info.context.reader
         result = await anomaly_search.anomaly_page(
             reader, window, size, after_key, columns_for_fields(selection)
@@ -139,7 +140,7 @@ class ArchiveQuery:
             total = await anomaly_search.count_anomalies(reader, window)
         return keyset_connection(result, anomaly_search.anomaly_cursor, total)
 
-    @strawberry.field(
+    @resolver_field(
         description="Objects first detected inside a gravitational-wave sky map's credible "
         "region around the event (§11): the bayestar map is uploaded (`bayestar`, multipart "
         "request) or read from the server's sky-map folder (`path`, disabled unless "

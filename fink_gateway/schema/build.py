@@ -9,6 +9,7 @@ import strawberry
 from strawberry.extensions import DisableIntrospection, SchemaExtension, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import get_object_definition
 
 from fink_gateway.schema.archive import ArchiveQuery
 from fink_gateway.schema.execution import fast_context_class
@@ -56,7 +57,8 @@ def build_schema(
     """
     parts = tuple(dict.fromkeys((Query, *QUERY_PARTS, *extra_queries)))
     root = parts[0] if len(parts) == 1 else merge_types("Query", parts)
-    root.__strawberry_definition__.description = Query.__strawberry_definition__.description
+    description = get_object_definition(Query, strict=True).description
+    get_object_definition(root, strict=True).description = description
     # Parsing and validating the same query text again costs more than executing it: one
     # cache per schema, handed to every request (the caches hold documents, not request state).
     parser_cache, validation_cache = ParserCache(maxsize=1024), ValidationCache(maxsize=1024)

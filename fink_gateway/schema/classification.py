@@ -54,6 +54,7 @@ def classification_of(record: Mapping[str, object], label: str, simbad: bool) ->
 
     def number(name: str) -> float | None:
         value = record.get(name)
+        # a decoded numeric column holds an int or a float
         return None if value is None else float(value)  # type: ignore[arg-type]
 
     roid = record.get("roid")
@@ -66,7 +67,7 @@ def classification_of(record: Mapping[str, object], label: str, simbad: bool) ->
         early_sn_ia_score=number("rf_snia_vs_nonia"),
         kilonova_score=number("rf_kn_vs_nonkn"),
         microlensing_score=number("mulens"),
-        roid=None if roid is None else int(roid),  # type: ignore[call-overload]
+        roid=None if roid is None else int(roid),  # type: ignore[call-overload]  # an int cell
         anomaly_score=number("anomaly_score"),
         slsn_score=number("slsn_score"),
         tns_type=str(tns) if tns else None,

@@ -14,6 +14,7 @@ import strawberry
 
 from fink_gateway.resolvers import args
 from fink_gateway.resolvers import cutouts as stamps
+from fink_gateway.schema.fields import resolver_field
 from fink_gateway.schema.info import Info
 from fink_gateway.science.times import iso_time
 
@@ -68,7 +69,7 @@ class Cutout:
         "null for PNG and FITS."
     )
 
-    @strawberry.field(description="Time of the alert, ISO 8601 UTC.")
+    @resolver_field(description="Time of the alert, ISO 8601 UTC.")
     def time(self) -> str:
         return iso_time(self.jd)
 

@@ -174,7 +174,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             out[key] = completer(self, source, field_details)
         return out
 
-    def execute_collected_subfields(  # type: ignore[override]
+    def execute_collected_subfields(
         self, parent_type: GraphQLObjectType, source_value: Any, path: Any,
         grouped_field_set: Any, new_defer_usages: Any, position_context: Any,
     ) -> Any:  # fmt: skip

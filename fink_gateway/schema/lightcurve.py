@@ -6,6 +6,7 @@ import numpy as np
 import strawberry
 
 from fink_gateway.resolvers.lightcurve import LightCurveData
+from fink_gateway.schema.fields import resolver_field
 from fink_gateway.schema.scalars import FloatSeries, IntSeries, StringSeries
 from fink_gateway.science.times import MJD_OFFSET
 
@@ -24,29 +25,29 @@ class Colour:
         out[valid] = getattr(block, name)
         return out
 
-    @strawberry.field(description="g − r, mag.")
+    @resolver_field(description="g − r, mag.")
     def g_minus_r(self) -> FloatSeries:
-        return self._aligned("g_minus_r")
+        return FloatSeries(self._aligned("g_minus_r"))
 
-    @strawberry.field(description="Uncertainty of g − r, mag.")
+    @resolver_field(description="Uncertainty of g − r, mag.")
     def sigma_g_minus_r(self) -> FloatSeries:
-        return self._aligned("sigma_g_minus_r")
+        return FloatSeries(self._aligned("sigma_g_minus_r"))
 
-    @strawberry.field(description="Rate of change of g − r between matched g points, mag/day.")
+    @resolver_field(description="Rate of change of g − r between matched g points, mag/day.")
     def rate_g_minus_r(self) -> FloatSeries:
-        return self._aligned("rate_g_minus_r")
+        return FloatSeries(self._aligned("rate_g_minus_r"))
 
-    @strawberry.field(description="Uncertainty of that rate, mag/day.")
+    @resolver_field(description="Uncertainty of that rate, mag/day.")
     def sigma_rate_g_minus_r(self) -> FloatSeries:
-        return self._aligned("sigma_rate_g_minus_r")
+        return FloatSeries(self._aligned("sigma_rate_g_minus_r"))
 
-    @strawberry.field(description="Magnitude rate since the previous same-band point, mag/day.")
+    @resolver_field(description="Magnitude rate since the previous same-band point, mag/day.")
     def rate(self) -> FloatSeries:
-        return self._aligned("rate")
+        return FloatSeries(self._aligned("rate"))
 
-    @strawberry.field(description="Uncertainty of that rate, mag/day.")
+    @resolver_field(description="Uncertainty of that rate, mag/day.")
     def sigma_rate(self) -> FloatSeries:
-        return self._aligned("sigma_rate")
+        return FloatSeries(self._aligned("sigma_rate"))
 
 
 @strawberry.type(
@@ -57,88 +58,88 @@ class Colour:
 class LightCurve:
     _data: strawberry.Private[LightCurveData]
 
-    @strawberry.field(description="Number of points.")
+    @resolver_field(description="Number of points.")
     def length(self) -> int:
         return self._data.length
 
-    @strawberry.field(description="Julian Date of each point (exposure start, UTC), JD.")
+    @resolver_field(description="Julian Date of each point (exposure start, UTC), JD.")
     def jd(self) -> FloatSeries:
-        return self._data.column("jd")
+        return FloatSeries(self._data.column("jd"))
 
-    @strawberry.field(description="Modified Julian Date of each point, days.")
+    @resolver_field(description="Modified Julian Date of each point, days.")
     def mjd(self) -> FloatSeries:
-        return self._data.floats("jd") - MJD_OFFSET
+        return FloatSeries(self._data.floats("jd") - MJD_OFFSET)
 
-    @strawberry.field(description="PSF-fit difference magnitude (i:magpsf), mag; null for limits.")
+    @resolver_field(description="PSF-fit difference magnitude (i:magpsf), mag; null for limits.")
     def magpsf(self) -> FloatSeries:
-        return self._data.column("magpsf")
+        return FloatSeries(self._data.column("magpsf"))
 
-    @strawberry.field(description="1σ uncertainty of magpsf (i:sigmapsf), mag.")
+    @resolver_field(description="1σ uncertainty of magpsf (i:sigmapsf), mag.")
     def sigmapsf(self) -> FloatSeries:
-        return self._data.column("sigmapsf")
+        return FloatSeries(self._data.column("sigmapsf"))
 
-    @strawberry.field(description="5σ limiting magnitude of the difference image (i:diffmaglim).")
+    @resolver_field(description="5σ limiting magnitude of the difference image (i:diffmaglim).")
     def diffmaglim(self) -> FloatSeries:
-        return self._data.column("diffmaglim")
+        return FloatSeries(self._data.column("diffmaglim"))
 
-    @strawberry.field(description="Filter id (i:fid): 1 g, 2 r, 3 i.")
+    @resolver_field(description="Filter id (i:fid): 1 g, 2 r, 3 i.")
     def fid(self) -> IntSeries:
-        return self._data.column("fid")
+        return IntSeries(self._data.column("fid"))
 
-    @strawberry.field(description="Filter name: g, r or i.")
+    @resolver_field(description="Filter name: g, r or i.")
     def band(self) -> StringSeries:
-        return self._data.bands
+        return StringSeries(self._data.bands)
 
-    @strawberry.field(description="'t'/'1': positive subtraction, 'f'/'0': negative (i:isdiffpos).")
+    @resolver_field(description="'t'/'1': positive subtraction, 'f'/'0': negative (i:isdiffpos).")
     def isdiffpos(self) -> StringSeries:
-        return self._data.column("isdiffpos")
+        return StringSeries(self._data.column("isdiffpos"))
 
-    @strawberry.field(description="Fink's tag of each point: valid, upperlim or badquality.")
+    @resolver_field(description="Fink's tag of each point: valid, upperlim or badquality.")
     def tag(self) -> StringSeries:
-        return self._data.column("tag")
+        return StringSeries(self._data.column("tag"))
 
-    @strawberry.field(description="ZTF candidate id (i:candid); null for limits and bad points.")
+    @resolver_field(description="ZTF candidate id (i:candid); null for limits and bad points.")
     def candid(self) -> IntSeries:
-        return self._data.column("candid")
+        return IntSeries(self._data.column("candid"))
 
-    @strawberry.field(description="Right ascension of each detection (i:ra), deg.")
+    @resolver_field(description="Right ascension of each detection (i:ra), deg.")
     def ra(self) -> FloatSeries:
-        return self._data.column("ra")
+        return FloatSeries(self._data.column("ra"))
 
-    @strawberry.field(description="Declination of each detection (i:dec), deg.")
+    @resolver_field(description="Declination of each detection (i:dec), deg.")
     def dec(self) -> FloatSeries:
-        return self._data.column("dec")
+        return FloatSeries(self._data.column("dec"))
 
-    @strawberry.field(description="Magnitude of the nearest reference source (i:magnr), mag.")
+    @resolver_field(description="Magnitude of the nearest reference source (i:magnr), mag.")
     def magnr(self) -> FloatSeries:
-        return self._data.column("magnr")
+        return FloatSeries(self._data.column("magnr"))
 
-    @strawberry.field(description="Uncertainty of magnr (i:sigmagnr), mag.")
+    @resolver_field(description="Uncertainty of magnr (i:sigmagnr), mag.")
     def sigmagnr(self) -> FloatSeries:
-        return self._data.column("sigmagnr")
+        return FloatSeries(self._data.column("sigmagnr"))
 
-    @strawberry.field(description="Distance to the nearest reference source (i:distnr), pixels.")
+    @resolver_field(description="Distance to the nearest reference source (i:distnr), pixels.")
     def distnr(self) -> FloatSeries:
-        return self._data.column("distnr")
+        return FloatSeries(self._data.column("distnr"))
 
-    @strawberry.field(
+    @resolver_field(
         description="DC (apparent) magnitude: reference flux ± difference flux, mag "
         "(ZTF Explanatory Supplement; FINK-REFERENCE §8). Meaningful when dcFlag is true."
     )
     def dc_mag(self) -> FloatSeries:
-        return self._data.dc[0]
+        return FloatSeries(self._data.dc[0])
 
-    @strawberry.field(description="Uncertainty of dcMag, mag.")
+    @resolver_field(description="Uncertainty of dcMag, mag.")
     def dc_sigmag(self) -> FloatSeries:
-        return self._data.dc[1]
+        return FloatSeries(self._data.dc[1])
 
-    @strawberry.field(
+    @resolver_field(
         description="True when a source sits behind the transient (latest alert's distnr ≤ 1.5 "
         "pixels), i.e. when Fink's portal shows DC magnitudes."
     )
     def dc_flag(self) -> bool:
         return self._data.source_behind
 
-    @strawberry.field(description="g − r colour and rates (valid points only).")
+    @resolver_field(description="g − r colour and rates (valid points only).")
     def color(self) -> Colour:
         return Colour(_data=self._data)

@@ -8,7 +8,7 @@ travel as ``BigInt`` text. ``record`` gives any stored column by its Fink name (
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import numpy as np
 import strawberry
@@ -18,6 +18,7 @@ from fink_gateway.layout import rubin
 from fink_gateway.resolvers import args
 from fink_gateway.resolvers import lsst as resolver
 from fink_gateway.resolvers.lsst import LsstRecord, LsstSeries
+from fink_gateway.schema.fields import resolver_field
 from fink_gateway.schema.info import Info
 from fink_gateway.schema.scalars import Angle, BigInt, FloatSeries, StringSeries
 from fink_gateway.science.designations import unpack_designation
@@ -36,8 +37,8 @@ def _record(values: dict[str, object], families: dict[str, str], names: list[str
     """``{"r:qual": value}`` of the asked columns (all when ``names`` is None)."""
     out = {f"{families.get(q, 'r')}:{q}": _exact(v) for q, v in values.items()}
     if names is None:
-        return out
-    return {n: out.get(n) for n in names}
+        return JSON(out)
+    return JSON({n: out.get(n) for n in names})
 
 
 def _float(values: dict[str, object], name: str) -> float | None:
@@ -52,72 +53,73 @@ def _float(values: dict[str, object], name: str) -> float | None:
 class LsstLightCurve:
     _data: strawberry.Private[LsstSeries]
 
-    @strawberry.field(description="Number of points.")
+    @resolver_field(description="Number of points.")
     def length(self) -> int:
         return self._data.length
 
-    @strawberry.field(description="Exposure midpoint (r:midpointMjdTai), MJD TAI.")
+    @resolver_field(description="Exposure midpoint (r:midpointMjdTai), MJD TAI.")
     def midpoint_mjd_tai(self) -> FloatSeries:
-        return self._data.floats("midpointMjdTai")
+        return FloatSeries(self._data.floats("midpointMjdTai"))
 
-    @strawberry.field(description="Filter band (r:band): u, g, r, i, z or y.")
+    @resolver_field(description="Filter band (r:band): u, g, r, i, z or y.")
     def band(self) -> StringSeries:
-        return self._data.column("band")
+        return StringSeries(self._data.column("band"))
 
-    @strawberry.field(description="PSF flux on the difference image (r:psfFlux), nJy.")
+    @resolver_field(description="PSF flux on the difference image (r:psfFlux), nJy.")
     def psf_flux(self) -> FloatSeries:
-        return self._data.floats("psfFlux")
+        return FloatSeries(self._data.floats("psfFlux"))
 
-    @strawberry.field(description="1σ uncertainty of psfFlux (r:psfFluxErr), nJy.")
+    @resolver_field(description="1σ uncertainty of psfFlux (r:psfFluxErr), nJy.")
     def psf_flux_err(self) -> FloatSeries:
-        return self._data.floats("psfFluxErr")
+        return FloatSeries(self._data.floats("psfFluxErr"))
 
-    @strawberry.field(description="PSF flux on the science image (r:scienceFlux), nJy.")
+    @resolver_field(description="PSF flux on the science image (r:scienceFlux), nJy.")
     def science_flux(self) -> FloatSeries:
-        return self._data.floats("scienceFlux")
+        return FloatSeries(self._data.floats("scienceFlux"))
 
-    @strawberry.field(description="1σ uncertainty of scienceFlux (r:scienceFluxErr), nJy.")
+    @resolver_field(description="1σ uncertainty of scienceFlux (r:scienceFluxErr), nJy.")
     def science_flux_err(self) -> FloatSeries:
-        return self._data.floats("scienceFluxErr")
+        return FloatSeries(self._data.floats("scienceFluxErr"))
 
-    @strawberry.field(
+    @resolver_field(
         description="AB magnitude of psfFlux, 31.4 − 2.5 log10(psfFlux / nJy); null where the "
         "flux is not positive."
     )
     def mag(self) -> FloatSeries:
-        return self._magnitudes()[0]
+        return FloatSeries(self._magnitudes()[0])
 
-    @strawberry.field(description="1σ uncertainty of mag, 2.5/ln 10 · psfFluxErr / psfFlux.")
+    @resolver_field(description="1σ uncertainty of mag, 2.5/ln 10 · psfFluxErr / psfFlux.")
     def mag_err(self) -> FloatSeries:
-        return self._magnitudes()[1]
+        return FloatSeries(self._magnitudes()[1])
 
     def _magnitudes(self) -> tuple[np.ndarray, np.ndarray]:
         return resolver.ab_magnitude(self._data.floats("psfFlux"), self._data.floats("psfFluxErr"))
 
-    @strawberry.field(description="Right ascension of each source (r:ra), degrees.")
+    @resolver_field(description="Right ascension of each source (r:ra), degrees.")
     def ra(self) -> FloatSeries:
-        return self._data.floats("ra")
+        return FloatSeries(self._data.floats("ra"))
 
-    @strawberry.field(description="Declination of each source (r:dec), degrees.")
+    @resolver_field(description="Declination of each source (r:dec), degrees.")
     def dec(self) -> FloatSeries:
-        return self._data.floats("dec")
+        return FloatSeries(self._data.floats("dec"))
 
-    @strawberry.field(description="Id of each source (r:diaSourceId, or r:diaForcedSourceId).")
+    @resolver_field(description="Id of each source (r:diaSourceId, or r:diaForcedSourceId).")
     def source_id(self) -> StringSeries:
         forced = b"r:diaForcedSourceId" in self._data.types
         name = "diaForcedSourceId" if forced else "diaSourceId"
-        return [None if v is None else str(v) for v in _as_list(self._data.column(name))]
+        ids = _as_list(self._data.column(name))
+        return StringSeries([None if v is None else str(v) for v in ids])
 
-    @strawberry.field(
+    @resolver_field(
         description="Any stored column by its Fink name (e.g. 'r:snr', 'f:clf_cats_score'), "
         "aligned with the points; 64-bit integers as text."
     )
     def column(self, name: str) -> JSON:
         qualifier = name.split(":", 1)[-1]
-        return [_exact(v) for v in _as_list(self._data.column(qualifier))]
+        return JSON([_exact(v) for v in _as_list(self._data.column(qualifier))])
 
 
-def _as_list(values: np.ndarray | list) -> list[Any]:
+def _as_list(values: np.ndarray | list[Any]) -> list[Any]:
     if isinstance(values, np.ndarray):
         return [None if isinstance(v, float) and v != v else v for v in values.tolist()]
     return values
@@ -127,45 +129,45 @@ def _as_list(values: np.ndarray | list) -> list[Any]:
 class DiaObject:
     _record: strawberry.Private[LsstRecord]
 
-    @strawberry.field(description="LSST object identifier (r:diaObjectId), as text.")
+    @resolver_field(description="LSST object identifier (r:diaObjectId), as text.")
     def dia_object_id(self) -> BigInt:
         return BigInt(int(self._record.key.split(b"_", 1)[1]))
 
-    @strawberry.field(description="Right ascension (r:ra), degrees.")
+    @resolver_field(description="Right ascension (r:ra), degrees.")
     def ra(self) -> float | None:
         return _float(self._record.values, "ra")
 
-    @strawberry.field(description="Declination (r:dec), degrees.")
+    @resolver_field(description="Declination (r:dec), degrees.")
     def dec(self) -> float | None:
         return _float(self._record.values, "dec")
 
-    @strawberry.field(description="Number of sources the object had (r:nDiaSources).")
+    @resolver_field(description="Number of sources the object had (r:nDiaSources).")
     def n_dia_sources(self) -> int | None:
         value = self._record.values.get("nDiaSources")
         return None if value is None else int(value)  # type: ignore[call-overload]
 
-    @strawberry.field(
+    @resolver_field(
         description="Midpoint of the first source Fink saw (f:firstDiaSourceMjdTaiFink), MJD TAI."
     )
     def first_dia_source_mjd_tai(self) -> float | None:
         return _float(self._record.values, "firstDiaSourceMjdTaiFink")
 
-    @strawberry.field(description="Whether the alert is of a Solar System object (f:is_sso).")
+    @resolver_field(description="Whether the alert is of a Solar System object (f:is_sso).")
     def is_sso(self) -> bool | None:
         return self._record.values.get("is_sso")  # type: ignore[return-value]
 
-    @strawberry.field(description="Whether the object had one source then (f:is_first).")
+    @resolver_field(description="Whether the object had one source then (f:is_first).")
     def is_first(self) -> bool | None:
         return self._record.values.get("is_first")  # type: ignore[return-value]
 
-    @strawberry.field(
+    @resolver_field(
         description="Every stored column by its Fink name ('r:…', 'f:…'), or those of `names`; "
         "64-bit integers as text."
     )
     def record(self, names: list[str] | None = None) -> JSON:
         return _record(self._record.values, _OBJECT_FAMILIES, names)
 
-    @strawberry.field(description="The object's sources (rubin.diaSource_static), oldest first.")
+    @resolver_field(description="The object's sources (rubin.diaSource_static), oldest first.")
     async def lightcurve(self, info: Info) -> LsstLightCurve:
         oid = int(self._record.key.split(b"_", 1)[1])
         reader = info.context.lsst_reader
@@ -173,7 +175,7 @@ class DiaObject:
         (series,) = await resolver.load_sources(reader, rubin.DIA_SOURCE, [prefix])
         return LsstLightCurve(_data=series)
 
-    @strawberry.field(description="The object's forced photometry (rubin.fp), oldest first.")
+    @resolver_field(description="The object's forced photometry (rubin.fp), oldest first.")
     async def forced_photometry(self, info: Info) -> LsstLightCurve:
         oid = int(self._record.key.split(b"_", 1)[1])
         reader = info.context.lsst_reader
@@ -208,13 +210,13 @@ class LsstSolarSystemObject:
 
 @strawberry.type
 class LsstQuery:
-    @strawberry.field(description="One Rubin LSST object by diaObjectId; null when unknown.")
+    @resolver_field(description="One Rubin LSST object by diaObjectId; null when unknown.")
     async def lsst_object(self, info: Info, dia_object_id: BigInt) -> DiaObject | None:
         oid = resolver.dia_object_id(dia_object_id)
         (found,) = await resolver.load_dia_objects(info.context.lsst_reader, [oid])
         return None if found is None else DiaObject(_record=found)
 
-    @strawberry.field(
+    @resolver_field(
         description="Several LSST objects, in the order asked (null for unknown ids), read in "
         "one store call."
     )
@@ -226,7 +228,7 @@ class LsstQuery:
         found = await resolver.load_dia_objects(info.context.lsst_reader, ids)
         return [None if f is None else DiaObject(_record=f) for f in found]
 
-    @strawberry.field(
+    @resolver_field(
         description="LSST objects whose last source lies within `radius` of (ra, dec) "
         "(rubin.pixel1024), nearest first."
     )
@@ -238,7 +240,8 @@ class LsstQuery:
         radius: Annotated[float, strawberry.argument(description="Radius, arcsec.")],
     ) -> list[DiaObjectMatch]:
         limits = info.context.settings.limits
-        ra_deg, dec_deg = args.right_ascension(ra), args.declination(dec)
+        ra_deg = args.right_ascension(cast(float | str, ra))
+        dec_deg = args.declination(cast(float | str, dec))
         radius_arcsec = args.radius_arcsec(radius, limits.cone_radius_max_arcsec)
         reader = info.context.lsst_reader
         hits = await resolver.lsst_cone_search(reader, ra_deg, dec_deg, radius_arcsec)
@@ -250,7 +253,7 @@ class LsstQuery:
             for h in hits
         ]
 
-    @strawberry.field(
+    @resolver_field(
         description="A Solar System object's LSST sources by provisional designation, packed "
         "('K01S97B') or not ('2001 SB97'); null when it has none."
     )

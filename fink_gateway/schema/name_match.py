@@ -9,6 +9,7 @@ import strawberry
 
 from fink_gateway.resolvers import args
 from fink_gateway.resolvers import resolve as names
+from fink_gateway.schema.fields import resolver_field
 from fink_gateway.schema.scalars import Long
 from fink_gateway.science.times import iso_time
 
@@ -32,7 +33,7 @@ class TnsMatch:
     redshift: float | None = strawberry.field(description="Redshift (d:redshift).")
     discovery_date: str | None = strawberry.field(description="Discovery date (d:discoverydate).")
 
-    @strawberry.field(description="The internal name when it is a ZTF objectId, else null.")
+    @resolver_field(description="The internal name when it is a ZTF objectId, else null.")
     def object_id(self) -> str | None:
         name = self.internal_name or ""
         return name if args.OBJECT_ID.match(name) else None
@@ -61,7 +62,7 @@ class ObjectMatch:
     dec: float | None = strawberry.field(description="Declination (i:dec), deg.")
     cdsxmatch: str | None = strawberry.field(description="SIMBAD type (d:cdsxmatch).")
 
-    @strawberry.field(description="Exposure start, ISO 8601 UTC.")
+    @resolver_field(description="Exposure start, ISO 8601 UTC.")
     def time(self) -> str:
         return iso_time(self.jd)
 
@@ -85,6 +86,6 @@ def sso_match(e: names.SsoEntry) -> SsoMatch:
 
 def object_match(e: names.ObjectEntry) -> ObjectMatch:
     return ObjectMatch(
-        object_id=e.object_id, candid=e.candid, jd=e.jd, ra=e.ra, dec=e.dec,  # type: ignore[arg-type]
-        cdsxmatch=e.cdsxmatch,
+        object_id=e.object_id, candid=None if e.candid is None else Long(e.candid), jd=e.jd,
+        ra=e.ra, dec=e.dec, cdsxmatch=e.cdsxmatch,
     )  # fmt: skip

@@ -18,6 +18,7 @@ from fink_gateway.schema.cutout import OBJECT_CUTOUTS_DESCRIPTION, object_cutout
 from fink_gateway.schema.enums import FID_OF_BAND, Band
 from fink_gateway.schema.execution import NotPlain, plain_with_arguments
 from fink_gateway.schema.extensions.timeout import may_wait
+from fink_gateway.schema.fields import resolver_field
 from fink_gateway.schema.info import Info
 from fink_gateway.schema.lightcurve import LightCurve
 from fink_gateway.schema.pagination import AlertConnection, alert_page_connection
@@ -32,15 +33,15 @@ class Position:
     dec: float = strawberry.field(description="Mean declination (ICRS), deg.")
 
     # computed only when selected: each costs an astropy transform (~ms per object)
-    @strawberry.field(description="Galactic longitude, deg.")
+    @resolver_field(description="Galactic longitude, deg.")
     def galactic_l(self) -> float:
         return galactic(self.ra, self.dec)[0]
 
-    @strawberry.field(description="Galactic latitude, deg.")
+    @resolver_field(description="Galactic latitude, deg.")
     def galactic_b(self) -> float:
         return galactic(self.ra, self.dec)[1]
 
-    @strawberry.field(description="Constellation (full name).")
+    @resolver_field(description="Constellation (full name).")
     def constellation(self) -> str:
         return constellation(self.ra, self.dec)
 
@@ -76,7 +77,7 @@ class Object:
     _data: strawberry.Private[ObjectData]
     object_id: str = strawberry.field(description="ZTF object identifier (i:objectId).")
 
-    @strawberry.field(description="The object's alerts, newest first.")
+    @resolver_field(description="The object's alerts, newest first.")
     def alerts(
         self,
         info: Info,
@@ -88,17 +89,17 @@ class Object:
         window = args.alert_page_window(info.context.settings.limits, first, after, since, until)
         return alert_page_connection(alert_page(self._data, window))
 
-    @strawberry.field(description="The most recent alert.")
-    def last_alert(self) -> Alert:  # type: ignore[valid-type]
+    @resolver_field(description="The most recent alert.")
+    def last_alert(self) -> Alert:
         result = alert_page(self._data, args.AlertWindow(1))
         _, record, simbad = result.items[0]
         return alert_from_record(record, simbad)
 
-    @strawberry.field(description="Number of alerts of the object.")
+    @resolver_field(description="Number of alerts of the object.")
     def n_alerts(self) -> int:
         return self._data.n_alerts
 
-    @strawberry.field(
+    @resolver_field(
         description="First detection (i:jdstarthist of the latest alert), ISO 8601 UTC."
     )
     def first_seen(self) -> str | None:
@@ -107,32 +108,32 @@ class Object:
             return None
         return iso_time(float(np.asarray(jdstarthist)[-1]))
 
-    @strawberry.field(description="Latest alert (i:jd), ISO 8601 UTC.")
+    @resolver_field(description="Latest alert (i:jd), ISO 8601 UTC.")
     def last_seen(self) -> str:
         return iso_time(float(self._data.jd[-1]))
 
-    @strawberry.field(description="Time between first detection and latest alert, days.")
+    @resolver_field(description="Time between first detection and latest alert, days.")
     def lapse(self) -> float | None:
         jdstarthist = self._data.table.get("jdstarthist")
         if jdstarthist is None or not len(jdstarthist):
             return None
         return float(self._data.jd[-1] - np.asarray(jdstarthist)[-1])
 
-    @strawberry.field(description="Mean position of the alerts and where it lies on the sky.")
+    @resolver_field(description="Mean position of the alerts and where it lies on the sky.")
     def position(self) -> Position:
         ra, dec = mean_position(
             np.asarray(self._data.table["ra"]), np.asarray(self._data.table["dec"])
         )
         return Position(ra=ra, dec=dec)
 
-    @strawberry.field(description="Fink's classification of the latest alert.")
+    @resolver_field(description="Fink's classification of the latest alert.")
     def classification(self) -> Classification:
         labels = self._data.labels()
         simbad = self._data.simbad()
         label = str(labels[-1]) if labels is not None else "Unknown"
         return classification_of(self._data.record(-1), label, bool(simbad[-1]))
 
-    @strawberry.field(description="Catalogue cross-matches (of the latest alert).")
+    @resolver_field(description="Catalogue cross-matches (of the latest alert).")
     def crossmatch(self) -> Crossmatch:
         r = self._data.record(-1)
 
@@ -142,6 +143,7 @@ class Object:
 
         def number(name: str) -> float | None:
             value = r.get(name)
+            # a decoded numeric column holds an int or a float
             return None if value is None else float(value)  # type: ignore[arg-type]
 
         return Crossmatch(
@@ -157,7 +159,7 @@ class Object:
 
     cutouts = strawberry.field(resolver=object_cutouts, description=OBJECT_CUTOUTS_DESCRIPTION)
 
-    @strawberry.field(description="The light curve as columns, oldest point first.")
+    @resolver_field(description="The light curve as columns, oldest point first.")
     @may_wait
     def lightcurve(
         self,
@@ -176,9 +178,10 @@ class Object:
         data = self._data.light_curves.get(args)
         if data is not None:
             return LightCurve(_data=data)
+        # @may_wait: an awaitable of the LightCurve, which strawberry awaits
         return _light_curve(info.context.reader, self._data, args)  # type: ignore[return-value]
 
-    @strawberry.field(
+    @resolver_field(
         description="Variable-star period of the light curve (multiband Lomb–Scargle, gatspy), "
         "computed on demand in a worker process and cached; each query may ask for at most "
         "limits.max_fits_per_request fits."

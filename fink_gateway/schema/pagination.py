@@ -11,6 +11,7 @@ from fink_gateway.resolvers.args import encode_cursor
 from fink_gateway.resolvers.keyset import KeysetPage
 from fink_gateway.resolvers.objects import AlertPage
 from fink_gateway.schema.alert import Alert, alert_from_record
+from fink_gateway.schema.fields import resolver_field
 
 NodeT = TypeVar("NodeT")
 
@@ -29,14 +30,14 @@ class Edge(Generic[NodeT]):
 
 @strawberry.type(description="A page of alerts, newest first.")
 class AlertConnection:
-    edges: list[Edge[Alert]]  # type: ignore[valid-type]
+    edges: list[Edge[Alert]]
     page_info: PageInfo
     total_count: int = strawberry.field(
         description="Number of alerts in the whole list (all pages)."
     )
 
-    @strawberry.field(description="The alerts of this page (the edges' nodes).")
-    def nodes(self) -> list[Alert]:  # type: ignore[valid-type]
+    @resolver_field(description="The alerts of this page (the edges' nodes).")
+    def nodes(self) -> list[Alert]:
         return [e.node for e in self.edges]
 
 

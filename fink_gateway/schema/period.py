@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 
 from fink_gateway.schema.enums import BAND_OF_FID, Band
+from fink_gateway.schema.fields import resolver_field
 from fink_gateway.schema.scalars import FloatSeries, StringSeries
 
 
@@ -31,63 +32,63 @@ class BandModel:
 class PeriodFit:
     _fit: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field(description="ok, insufficient_data or failed.")
+    @resolver_field(description="ok, insufficient_data or failed.")
     def status(self) -> str:
         return str(self._fit["status"])
 
-    @strawberry.field(description="Why the status is not ok.")
+    @resolver_field(description="Why the status is not ok.")
     def message(self) -> str | None:
         return self._fit.get("message")
 
-    @strawberry.field(description="Best period, days.")
+    @resolver_field(description="Best period, days.")
     def period_days(self) -> float | None:
         return self._fit.get("period_days")
 
-    @strawberry.field(description="Normalised periodogram power at the best period (0–1).")
+    @resolver_field(description="Normalised periodogram power at the best period (0–1).")
     def power(self) -> float | None:
         return self._fit.get("power")
 
-    @strawberry.field(description="χ² of the model against the points.")
+    @resolver_field(description="χ² of the model against the points.")
     def chi2(self) -> float | None:
         return self._fit.get("chi2")
 
-    @strawberry.field(description="χ² / (N − 1).")
+    @resolver_field(description="χ² / (N − 1).")
     def reduced_chi2(self) -> float | None:
         return self._fit.get("reduced_chi2")
 
-    @strawberry.field(description="Number of points fitted.")
+    @resolver_field(description="Number of points fitted.")
     def n_points(self) -> int:
         return len(self._fit.get("jd") or [])
 
-    @strawberry.field(description="True when DC magnitudes (source behind) were fitted.")
+    @resolver_field(description="True when DC magnitudes (source behind) were fitted.")
     def dc_magnitudes(self) -> bool:
         return bool(self._fit.get("dc_magnitudes"))
 
-    @strawberry.field(description="Julian Date of each fitted point.")
+    @resolver_field(description="Julian Date of each fitted point.")
     def jd(self) -> FloatSeries:
-        return self._fit.get("jd") or []
+        return FloatSeries(self._fit.get("jd") or [])
 
-    @strawberry.field(description="Phase of each point, (jd mod P)/P, cycles (0–1).")
+    @resolver_field(description="Phase of each point, (jd mod P)/P, cycles (0–1).")
     def phase(self) -> FloatSeries:
-        return self._fit.get("phase") or []
+        return FloatSeries(self._fit.get("phase") or [])
 
-    @strawberry.field(description="Magnitude of each fitted point, mag.")
+    @resolver_field(description="Magnitude of each fitted point, mag.")
     def magnitude(self) -> FloatSeries:
-        return self._fit.get("mag") or []
+        return FloatSeries(self._fit.get("mag") or [])
 
-    @strawberry.field(description="1σ uncertainty of each point, mag.")
+    @resolver_field(description="1σ uncertainty of each point, mag.")
     def sigma(self) -> FloatSeries:
-        return self._fit.get("sigma") or []
+        return FloatSeries(self._fit.get("sigma") or [])
 
-    @strawberry.field(description="Filter of each point (g, r, i).")
+    @resolver_field(description="Filter of each point (g, r, i).")
     def band(self) -> StringSeries:
-        return [BAND_OF_FID[int(b)].value for b in self._fit.get("band") or []]
+        return StringSeries([BAND_OF_FID[int(b)].value for b in self._fit.get("band") or []])
 
-    @strawberry.field(description="Phases where the models are sampled, cycles.")
+    @resolver_field(description="Phases where the models are sampled, cycles.")
     def phase_grid(self) -> FloatSeries:
-        return self._fit.get("phase_grid") or []
+        return FloatSeries(self._fit.get("phase_grid") or [])
 
-    @strawberry.field(description="Best-fit model of each band on phaseGrid.")
+    @resolver_field(description="Best-fit model of each band on phaseGrid.")
     def models(self) -> list[BandModel]:
         curves = self._fit.get("model_curves") or {}
         return [BandModel(band=BAND_OF_FID[int(b)], magnitude=c) for b, c in curves.items()]

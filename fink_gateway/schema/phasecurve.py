@@ -10,6 +10,7 @@ import strawberry
 
 from fink_gateway.resolvers.sso_lightcurve import model_curve
 from fink_gateway.schema.enums import BAND_OF_FID, Band
+from fink_gateway.schema.fields import resolver_field
 from fink_gateway.schema.scalars import FloatSeries
 from fink_gateway.science import phasecurve as pc
 
@@ -69,11 +70,11 @@ class PhaseCurveBand:
     min_phase: float = strawberry.field(description="Smallest phase angle observed, deg.")
     max_phase: float = strawberry.field(description="Largest phase angle observed, deg.")
 
-    @strawberry.field(description="Filter name.")
+    @resolver_field(description="Filter name.")
     def band(self) -> Band | None:
         return BAND_OF_FID.get(self.fid)
 
-    @strawberry.field(
+    @resolver_field(
         description="The model curve of this band: at the given phase angles, else at "
         "`nPoints` angles from 0 to the largest observed phase. sHG1G2 is drawn at the mean "
         "aspect (|cosΛ|) of the observations."
@@ -89,7 +90,7 @@ class PhaseCurveBand:
         ] = 100,
     ) -> ModelCurve:
         angles, mags = model_curve(self._fit, self._fid, phase, n_points)
-        return ModelCurve(phase=angles, reduced_mag=mags)
+        return ModelCurve(phase=FloatSeries(angles), reduced_mag=FloatSeries(mags))
 
 
 def _band(fit: pc.PhaseCurveFit, fid: int, p: pc.BandParameters) -> PhaseCurveBand:
@@ -109,86 +110,86 @@ def _band(fit: pc.PhaseCurveFit, fid: int, p: pc.BandParameters) -> PhaseCurveBa
 class PhaseCurve:
     _fit: strawberry.Private[pc.PhaseCurveFit]
 
-    @strawberry.field(description="Model fitted.")
+    @resolver_field(description="Model fitted.")
     def model(self) -> PhaseCurveModelName:
         return PhaseCurveModelName(self._fit.model.value)
 
-    @strawberry.field(description="Outcome of the fit.")
+    @resolver_field(description="Outcome of the fit.")
     def status(self) -> PhaseCurveStatus:
         return PhaseCurveStatus(self._fit.fit_code)
 
-    @strawberry.field(description="True when the fit converged (status OK).")
+    @resolver_field(description="True when the fit converged (status OK).")
     def ok(self) -> bool:
         return self._fit.ok
 
-    @strawberry.field(description="scipy least_squares status (−2: not run).")
+    @resolver_field(description="scipy least_squares status (−2: not run).")
     def optimizer_status(self) -> int:
         return self._fit.status
 
-    @strawberry.field(description="What the optimiser, or the input check, said.")
+    @resolver_field(description="What the optimiser, or the input check, said.")
     def message(self) -> str:
         return self._fit.message
 
-    @strawberry.field(description="Points fitted (all bands).")
+    @resolver_field(description="Points fitted (all bands).")
     def n_points(self) -> int:
         return self._fit.n_obs
 
-    @strawberry.field(description="Parameters per band, by filter id (empty when not OK).")
+    @resolver_field(description="Parameters per band, by filter id (empty when not OK).")
     def bands(self) -> list[PhaseCurveBand]:
         return [_band(self._fit, int(fid), p) for fid, p in sorted(self._fit.bands.items())]
 
-    @strawberry.field(description="Reduced χ²: Σ((model − data)/σ)² / (N − p − 1).")
+    @resolver_field(description="Reduced χ²: Σ((model − data)/σ)² / (N − p − 1).")
     def chi2red(self) -> float | None:
         return self._fit.chi2red
 
-    @strawberry.field(description="RMS of all residuals, mag.")
+    @resolver_field(description="RMS of all residuals, mag.")
     def rms(self) -> float | None:
         return self._fit.rms
 
-    @strawberry.field(description="Smallest phase angle fitted, deg.")
+    @resolver_field(description="Smallest phase angle fitted, deg.")
     def min_phase(self) -> float | None:
         return self._fit.min_phase_deg
 
-    @strawberry.field(description="Largest phase angle fitted, deg.")
+    @resolver_field(description="Largest phase angle fitted, deg.")
     def max_phase(self) -> float | None:
         return self._fit.max_phase_deg
 
-    @strawberry.field(description="Median sigmapsf of the points fitted, mag.")
+    @resolver_field(description="Median sigmapsf of the points fitted, mag.")
     def median_error(self) -> float | None:
         return self._fit.median_error
 
-    @strawberry.field(name="R", description="sHG1G2 oblateness (0.3–1).")
+    @resolver_field(name="R", description="sHG1G2 oblateness (0.3–1).")
     def R(self) -> float | None:
         return self._fit.R
 
-    @strawberry.field(name="RError", description="1σ uncertainty of R.")
+    @resolver_field(name="RError", description="1σ uncertainty of R.")
     def R_error(self) -> float | None:
         return self._fit.R_err
 
-    @strawberry.field(description="sHG1G2 spin-axis right ascension, deg.")
+    @resolver_field(description="sHG1G2 spin-axis right ascension, deg.")
     def alpha0(self) -> float | None:
         return self._fit.alpha0_deg
 
-    @strawberry.field(description="1σ uncertainty of alpha0, deg.")
+    @resolver_field(description="1σ uncertainty of alpha0, deg.")
     def alpha0_error(self) -> float | None:
         return self._fit.alpha0_err_deg
 
-    @strawberry.field(description="sHG1G2 spin-axis declination, deg.")
+    @resolver_field(description="sHG1G2 spin-axis declination, deg.")
     def delta0(self) -> float | None:
         return self._fit.delta0_deg
 
-    @strawberry.field(description="1σ uncertainty of delta0, deg.")
+    @resolver_field(description="1σ uncertainty of delta0, deg.")
     def delta0_error(self) -> float | None:
         return self._fit.delta0_err_deg
 
-    @strawberry.field(description="sHG1G2: smallest |cosΛ| (aspect) of the observations.")
+    @resolver_field(description="sHG1G2: smallest |cosΛ| (aspect) of the observations.")
     def min_cos_lambda(self) -> float | None:
         return self._fit.min_cos_lambda
 
-    @strawberry.field(description="sHG1G2: mean |cosΛ| of the observations.")
+    @resolver_field(description="sHG1G2: mean |cosΛ| of the observations.")
     def mean_cos_lambda(self) -> float | None:
         return self._fit.mean_cos_lambda
 
-    @strawberry.field(description="sHG1G2: largest |cosΛ| of the observations.")
+    @resolver_field(description="sHG1G2: largest |cosΛ| of the observations.")
     def max_cos_lambda(self) -> float | None:
         return self._fit.max_cos_lambda

@@ -16,7 +16,8 @@ from fink_gateway.schema import search
 from fink_gateway.schema.arguments import After, First, SinceOrFinkStart, UntilOrNow
 from fink_gateway.schema.catalog import ClassInfo, Column
 from fink_gateway.schema.enums import Trend
-from fink_gateway.schema.info import Info
+from fink_gateway.schema.fields import resolver_field
+from fink_gateway.schema.info import Info, selected_fields
 from fink_gateway.schema.object import Object
 from fink_gateway.schema.pagination import AlertConnection
 from fink_gateway.schema.scalars import Angle
@@ -25,31 +26,31 @@ from fink_gateway.schema.search import ConeMatchConnection
 
 @strawberry.type(description="Entry points of the Fink alert gateway.")
 class Query:
-    @strawberry.field(description="Version of the gateway software.")
+    @resolver_field(description="Version of the gateway software.")
     def version(self) -> str:
         return __version__
 
-    @strawberry.field(description="One ZTF object by id; null when it has no alert.")
+    @resolver_field(description="One ZTF object by id; null when it has no alert.")
     async def object(self, info: Info, object_id: str) -> Object | None:
         oid = args.object_id(object_id)
-        (data,) = await load_objects(info.context.reader, [oid], object_plan(info.selected_fields))
+        (data,) = await load_objects(info.context.reader, [oid], object_plan(selected_fields(info)))
         return None if data is None else Object(_data=data, object_id=oid)
 
-    @strawberry.field(
+    @resolver_field(
         description="Several objects by id, in the order asked (null for unknown ids); "
         "read in one batched scan."
     )
     async def objects(self, info: Info, object_ids: list[str]) -> list[Object | None]:
         cap = info.context.settings.limits.max_object_ids
         ids = args.object_ids(object_ids, cap)
-        loaded = await load_objects(info.context.reader, ids, object_plan(info.selected_fields))
+        loaded = await load_objects(info.context.reader, ids, object_plan(selected_fields(info)))
         by_id = {oid: d for oid, d in zip(ids, loaded, strict=True)}
         return [
-            None if by_id[oid] is None else Object(_data=by_id[oid], object_id=oid)
+            None if (data := by_id[oid]) is None else Object(_data=data, object_id=oid)
             for oid in (args.object_id(o) for o in object_ids)
         ]
 
-    @strawberry.field(description="Every column of Alert: HBase column, type, unit, meaning.")
+    @resolver_field(description="Every column of Alert: HBase column, type, unit, meaning.")
     def columns(self) -> list[Column]:
         out = []
         for name, column in FIELD_OF_COLUMN.items():
@@ -65,7 +66,7 @@ class Query:
             )
         return out
 
-    @strawberry.field(
+    @resolver_field(
         description="Objects within a cone, nearest first (FINK-REFERENCE §3): every object "
         "whose latest alert lies within `radius` of (ra, dec). The window applies to the "
         "objects' first detection (i:jdstarthist), as in Fink."
@@ -108,7 +109,7 @@ class Query:
     ) -> ConeMatchConnection:
         return await search.conesearch(info, ra, dec, radius, since, until, first, after)
 
-    @strawberry.field(
+    @resolver_field(
         description="The newest alerts of a class (FINK-REFERENCE §4), newest first: a Fink "
         "class, 'Unknown', '(SIMBAD) <label>' or '(TNS) <type>' (see `classes`). Each alert's "
         "classification is the class searched (for TNS: Fink's label of the alert)."
@@ -136,7 +137,7 @@ class Query:
     ) -> AlertConnection:
         return await search.alerts_by_class(info, class_, since, until, trend, first, after)
 
-    @strawberry.field(
+    @resolver_field(
         description="Every class `alertsByClass` accepts: Fink's labels and 'Unknown' (FINK), "
         "'(TNS) <type>' (TNS), '(SIMBAD) <label>' (SIMBAD), including labels found in the data."
     )

@@ -13,6 +13,7 @@ from typing import Any, NewType
 import numpy as np
 import strawberry
 from graphql import GraphQLError
+from strawberry.types.scalar import ScalarDefinition
 
 FloatSeries = NewType("FloatSeries", object)
 IntSeries = NewType("IntSeries", object)
@@ -60,7 +61,7 @@ def _angle(value: Any) -> float | str:
     return value
 
 
-SCALAR_MAP = {
+SCALAR_MAP: dict[object, ScalarDefinition] = {
     FloatSeries: strawberry.scalar(
         name="FloatSeries",
         description="A column of floating-point values as a JSON array (null where missing).",

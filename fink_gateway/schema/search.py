@@ -18,7 +18,8 @@ from fink_gateway.resolvers.selection import field_selection
 from fink_gateway.schema.alert import Alert, alert_from_record
 from fink_gateway.schema.catalog import ClassInfo
 from fink_gateway.schema.enums import ClassificationSource, Trend
-from fink_gateway.schema.info import Info
+from fink_gateway.schema.fields import resolver_field
+from fink_gateway.schema.info import Info, selected_fields
 from fink_gateway.schema.object import Object
 from fink_gateway.schema.pagination import AlertConnection, Edge, PageInfo, keyset_connection, page
 
@@ -31,19 +32,19 @@ class ConeMatch:
         "(i:ra, i:dec of the pixel128 row), arcsec."
     )
 
-    @strawberry.field(
+    @resolver_field(
         description="The object, with all its alerts (read for every match of the page in one "
         "batched scan)."
     )
     async def object(self, info: Info) -> Object:
         return await _object(info, self._hit.object_id)
 
-    @strawberry.field(
+    @resolver_field(
         description="The object's latest alert as the cone-search index holds it: objectId, "
         "candid, magpsf, sigmapsf, jd, jdstarthist, drb, ra, dec, fid, distnr, cdsxmatch, "
         "nalerthist and its classification label; other fields are null."
     )
-    def alert(self) -> Alert | None:  # type: ignore[valid-type]
+    def alert(self) -> Alert | None:
         return alert_from_record(self._hit.record, self._hit.simbad)
 
 
@@ -53,13 +54,13 @@ class ConeMatchConnection:
     page_info: PageInfo
     total_count: int = strawberry.field(description="Number of objects in the cone (all pages).")
 
-    @strawberry.field(description="The matches of this page (the edges' nodes).")
+    @resolver_field(description="The matches of this page (the edges' nodes).")
     def nodes(self) -> list[ConeMatch]:
         return [e.node for e in self.edges]
 
 
 async def _object(info: Info, object_id: str) -> Object:
-    plan = object_plan(info.selected_fields)
+    plan = object_plan(selected_fields(info))
     (data,) = await load_objects(info.context.reader, [object_id], plan)
     if data is None:
         raise NotFound(
@@ -114,7 +115,7 @@ async def alerts_by_class(
     reader = info.context.reader
     target = await class_search.resolve_class(reader, class_name, info.context.shared.labels)
     after_key = class_search.class_cursor_key(after, target)
-    names = field_selection(info.selected_fields)
+    names = field_selection(selected_fields(info))
     query = class_search.ClassQuery(target, window, None if trend is None else trend.value)
     columns = class_search.index_columns(columns_for_fields(names), query.trend)
     result, total = await class_search.search_class(

@@ -8,7 +8,8 @@ from fink_gateway.resolvers import skymap as gw
 from fink_gateway.resolvers.object_plan import object_plan
 from fink_gateway.resolvers.objects import load_objects
 from fink_gateway.schema.alert import Alert, alert_from_record
-from fink_gateway.schema.info import Info
+from fink_gateway.schema.fields import resolver_field
+from fink_gateway.schema.info import Info, selected_fields
 from fink_gateway.schema.object import Object
 from fink_gateway.science.times import iso_time
 
@@ -22,17 +23,17 @@ class SkymapMatch:
         description="Credible level of that pixel (0: most probable; averaged to nside 128)."
     )
 
-    @strawberry.field(
+    @resolver_field(
         description="Its latest alert as the pixel128 index holds it: objectId, candid, "
         "magpsf, sigmapsf, jd, jdstarthist, drb, ra, dec, fid, distnr, cdsxmatch, nalerthist "
         "and its classification; other fields are null."
     )
-    def alert(self) -> Alert:  # type: ignore[valid-type]
+    def alert(self) -> Alert:
         return alert_from_record(self._hit.record, self._hit.simbad)
 
-    @strawberry.field(description="The object with all its alerts (one batched scan).")
+    @resolver_field(description="The object with all its alerts (one batched scan).")
     async def object(self, info: Info) -> Object | None:
-        plan = object_plan(info.selected_fields)
+        plan = object_plan(selected_fields(info))
         (data,) = await load_objects(info.context.reader, [self.object_id], plan)
         return None if data is None else Object(_data=data, object_id=self.object_id)
 
@@ -52,7 +53,7 @@ class Skymap:
     )
     window_end: float = strawberry.field(description="... up to this JD (T + daysAfter).")
 
-    @strawberry.field(description="Objects found, most probable pixel first (ties by objectId).")
+    @resolver_field(description="Objects found, most probable pixel first (ties by objectId).")
     def matches(self) -> list[SkymapMatch]:
         return [
             SkymapMatch(_hit=h, object_id=h.object_id, pixel=h.pixel,

@@ -7,15 +7,16 @@ Merge :class:`SolarSystemQuery` into the root with ``build_schema(extra_queries=
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, cast
 
 import numpy as np
 import strawberry
 
+from fink_gateway.loaders.ephemeris_values import Ephemerides
 from fink_gateway.resolvers import args
 from fink_gateway.resolvers import sso as resolver
 from fink_gateway.resolvers.columns import columns_for_fields
-from fink_gateway.resolvers.ephemerides import Ephemerides, ephemeris_provider
+from fink_gateway.resolvers.ephemerides import ephemeris_provider
 from fink_gateway.resolvers.selection import field_selection
 from fink_gateway.resolvers.sso import SsoMatch, SsoObjectData
 from fink_gateway.resolvers.sso_lightcurve import (
@@ -26,7 +27,8 @@ from fink_gateway.resolvers.sso_lightcurve import (
 )
 from fink_gateway.schema.arguments import Since, Until
 from fink_gateway.schema.enums import BAND_OF_FID, FID_OF_BAND, Band
-from fink_gateway.schema.info import Info
+from fink_gateway.schema.fields import resolver_field
+from fink_gateway.schema.info import Info, selected_fields
 from fink_gateway.schema.pagination import AlertConnection, alert_page_connection
 from fink_gateway.schema.phasecurve import PhaseCurve, PhaseCurveModelName
 from fink_gateway.schema.scalars import FloatSeries, IntSeries, StringSeries
@@ -77,91 +79,95 @@ class SsoLightCurve:
 
     async def _column(self, name: str) -> FloatSeries:
         eph = await self._eph()
-        return np.full(len(self._points), np.nan) if eph is None else getattr(eph, name)
+        return FloatSeries(
+            np.full(len(self._points), np.nan) if eph is None else getattr(eph, name)
+        )
 
-    @strawberry.field(description="Number of points.")
+    @resolver_field(description="Number of points.")
     def length(self) -> int:
         return len(self._points)
 
-    @strawberry.field(description="Julian Date of each point (exposure start, UTC), JD.")
+    @resolver_field(description="Julian Date of each point (exposure start, UTC), JD.")
     def jd(self) -> FloatSeries:
-        return self._points.jd
+        return FloatSeries(self._points.jd)
 
-    @strawberry.field(description="Modified Julian Date of each point, days.")
+    @resolver_field(description="Modified Julian Date of each point, days.")
     def mjd(self) -> FloatSeries:
-        return self._points.jd - MJD_OFFSET
+        return FloatSeries(self._points.jd - MJD_OFFSET)
 
-    @strawberry.field(description="PSF-fit magnitude (i:magpsf), mag.")
+    @resolver_field(description="PSF-fit magnitude (i:magpsf), mag.")
     def magpsf(self) -> FloatSeries:
-        return self._points.magpsf
+        return FloatSeries(self._points.magpsf)
 
-    @strawberry.field(description="1σ uncertainty of magpsf (i:sigmapsf), mag.")
+    @resolver_field(description="1σ uncertainty of magpsf (i:sigmapsf), mag.")
     def sigmapsf(self) -> FloatSeries:
-        return self._points.sigmapsf
+        return FloatSeries(self._points.sigmapsf)
 
-    @strawberry.field(description="Filter id (i:fid): 1 g, 2 r, 3 i.")
+    @resolver_field(description="Filter id (i:fid): 1 g, 2 r, 3 i.")
     def fid(self) -> IntSeries:
-        return [None if f < 0 else f for f in self._points.fid.tolist()]
+        return IntSeries([None if f < 0 else f for f in self._points.fid.tolist()])
 
-    @strawberry.field(description="Filter name: g, r or i.")
+    @resolver_field(description="Filter name: g, r or i.")
     def band(self) -> StringSeries:
-        return [b.value if (b := BAND_OF_FID.get(f)) else None for f in self._points.fid.tolist()]
+        return StringSeries(
+            [b.value if (b := BAND_OF_FID.get(f)) else None for f in self._points.fid.tolist()]
+        )
 
-    @strawberry.field(description="Observed right ascension (i:ra), deg.")
+    @resolver_field(description="Observed right ascension (i:ra), deg.")
     def ra(self) -> FloatSeries:
-        return self._points.ra_deg
+        return FloatSeries(self._points.ra_deg)
 
-    @strawberry.field(description="Observed declination (i:dec), deg.")
+    @resolver_field(description="Observed declination (i:dec), deg.")
     def dec(self) -> FloatSeries:
-        return self._points.dec_deg
+        return FloatSeries(self._points.dec_deg)
 
-    @strawberry.field(description="ZTF object of each alert (i:objectId); null for file points.")
+    @resolver_field(description="ZTF object of each alert (i:objectId); null for file points.")
     def object_id(self) -> StringSeries:
-        return self._points.object_id
+        return StringSeries(self._points.object_id)
 
-    @strawberry.field(description="Source of the ephemerides; null when none are known.")
+    @resolver_field(description="Source of the ephemerides; null when none are known.")
     async def ephemeris_source(self) -> EphemerisSource | None:
         eph = await self._data.ephemerides()
         return None if eph is None else EphemerisSource(eph.source.value)
 
-    @strawberry.field(description="Phase angle Sun–object–observer (Miriade Phase), deg.")
+    @resolver_field(description="Phase angle Sun–object–observer (Miriade Phase), deg.")
     async def phase(self) -> FloatSeries | None:
         return await self._column("phase_deg")
 
-    @strawberry.field(description="Distance object–observer (Miriade Dobs), AU.")
+    @resolver_field(description="Distance object–observer (Miriade Dobs), AU.")
     async def dobs(self) -> FloatSeries | None:
         return await self._column("dobs_au")
 
-    @strawberry.field(description="Distance object–Sun (Miriade Dhelio), AU.")
+    @resolver_field(description="Distance object–Sun (Miriade Dhelio), AU.")
     async def dhelio(self) -> FloatSeries | None:
         return await self._column("dhelio_au")
 
-    @strawberry.field(description="Solar elongation (Miriade Elong.), deg.")
+    @resolver_field(description="Solar elongation (Miriade Elong.), deg.")
     async def elong(self) -> FloatSeries | None:
         return await self._column("elong_deg")
 
-    @strawberry.field(description="Predicted right ascension (Miriade RA), deg.")
+    @resolver_field(description="Predicted right ascension (Miriade RA), deg.")
     async def ra_ephemeris(self) -> FloatSeries | None:
         return await self._column("ra_deg")
 
-    @strawberry.field(description="Predicted declination (Miriade DEC), deg.")
+    @resolver_field(description="Predicted declination (Miriade DEC), deg.")
     async def dec_ephemeris(self) -> FloatSeries | None:
         return await self._column("dec_deg")
 
-    @strawberry.field(description="Reduced magnitude magpsf − 5·log10(Dobs·Dhelio), mag.")
+    @resolver_field(description="Reduced magnitude magpsf − 5·log10(Dobs·Dhelio), mag.")
     async def reduced_mag(self) -> FloatSeries | None:
-        return reduced_magnitudes(self._points, await self._eph())
+        return FloatSeries(reduced_magnitudes(self._points, await self._eph()))
 
-    @strawberry.field(
+    @resolver_field(
         description="Astrometric residual (ra − RA_ephemeris)·cos(dec), arcsec (RA difference "
         "taken within ±180 deg)."
     )
     async def delta_ra_cos_dec(self) -> FloatSeries | None:
-        return astrometric_residuals(self._points, await self._eph())[0]
+        return FloatSeries(astrometric_residuals(self._points, await self._eph())[0])
 
-    @strawberry.field(description="Astrometric residual dec − DEC_ephemeris, arcsec.")
+    @resolver_field(description="Astrometric residual dec − DEC_ephemeris, arcsec.")
     async def delta_dec(self) -> FloatSeries | None:
-        return astrometric_residuals(self._points, await self._eph())[1]
+        return FloatSeries(astrometric_residuals(self._points, await self._eph())[1])
 
 
 def _fids(bands: list[Band] | None) -> set[int] | None:
@@ -177,27 +183,27 @@ def _fids(bands: list[Band] | None) -> set[int] | None:
 class SolarSystemObject:
     _data: strawberry.Private[SsoObjectData]
 
-    @strawberry.field(description="ZTF's designation of the object (i:ssnamenr).")
+    @resolver_field(description="ZTF's designation of the object (i:ssnamenr).")
     def ssnamenr(self) -> str:
         return self._data.match.ssnamenr
 
-    @strawberry.field(description="Name (i:name of sso_resolver).")
+    @resolver_field(description="Name (i:name of sso_resolver).")
     def name(self) -> str:
         return self._data.match.name
 
-    @strawberry.field(description="IAU number (i:number of sso_resolver); null when unnumbered.")
+    @resolver_field(description="IAU number (i:number of sso_resolver); null when unnumbered.")
     def number(self) -> int | None:
         return self._data.match.number
 
-    @strawberry.field(description="True when the asked name resolved to several ssnamenr.")
+    @resolver_field(description="True when the asked name resolved to several ssnamenr.")
     def ambiguous(self) -> bool:
         return len(self._data.candidates) > 1
 
-    @strawberry.field(description="Every object the asked name resolved to, this one first.")
+    @resolver_field(description="Every object the asked name resolved to, this one first.")
     def candidates(self) -> list[SolarSystemCandidate]:
         return [_candidate(m) for m in self._data.candidates]
 
-    @strawberry.field(
+    @resolver_field(
         description="The object's ZTF alerts (ssnamenr table, roid = 3), newest first, with "
         "the index columns Fink copies there (FINK-REFERENCE §1.3); other Alert fields are "
         "null: ask `object(objectId)` for them. Points of an SSO light-curve file are not "
@@ -214,7 +220,7 @@ class SolarSystemObject:
         window = args.alert_page_window(info.context.settings.limits, first, after, since, until)
         return alert_page_connection(await resolver.sso_alert_page(self._data, window))
 
-    @strawberry.field(description="The light curve as columns, with ephemerides on request.")
+    @resolver_field(description="The light curve as columns, with ephemerides on request.")
     async def lightcurve(
         self,
         bands: Annotated[
@@ -225,7 +231,7 @@ class SolarSystemObject:
         rows = band_rows(points, _fids(bands))
         return SsoLightCurve(_data=self._data, _points=points.take(rows), _rows=rows)
 
-    @strawberry.field(
+    @resolver_field(
         description="Phase-curve fit of the points that have ephemerides (H, G's per band; "
         "sHG1G2 adds R and the spin axis). Never an error: a fit that cannot run or fails "
         "has a status other than OK. Null, with an UPSTREAM_UNAVAILABLE error, only when the "
@@ -242,13 +248,14 @@ class SolarSystemObject:
             list[Band] | None, strawberry.argument(description="Only these filters (default: all).")
         ] = None,
     ) -> PhaseCurve | None:
-        kind = PhaseCurveModel(model.value)
+        # strawberry.enum replaces each enum_value(...) by its value: the member's value is the str
+        kind = PhaseCurveModel(cast(str, model.value))
         fit = await resolver.sso_phase_curve(info.context, self._data, kind, _fids(bands))
         return PhaseCurve(_fit=fit)
 
 
 def _wanted(info: Info) -> tuple[bytes, ...]:
-    return resolver.sso_columns(columns_for_fields(field_selection(info.selected_fields)))
+    return resolver.sso_columns(columns_for_fields(field_selection(selected_fields(info))))
 
 
 def _object(
@@ -267,7 +274,7 @@ def _object(
 
 @strawberry.type(description="Solar System objects (FINK-REFERENCE §5).")
 class SolarSystemQuery:
-    @strawberry.field(description="One Solar System object by name or number; null if unknown.")
+    @resolver_field(description="One Solar System object by name or number; null if unknown.")
     async def solar_system_object(
         self,
         info: Info,
@@ -276,7 +283,7 @@ class SolarSystemQuery:
         matches = await resolver.resolve_sso(info.context.reader, name_or_number)
         return _object(info, matches, _wanted(info))
 
-    @strawberry.field(
+    @resolver_field(
         description="Several Solar System objects, in the order asked (null for unknown "
         "names); resolved and read in batched scans."
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 from astropy import units as u
 from astropy.coordinates import SkyCoord, get_constellation
@@ -24,7 +26,7 @@ def separation_deg(
     """Angular distance (deg) from one position to many (Vincenty formula, as astropy)."""
     centre = SkyCoord(ra_deg * u.deg, dec_deg * u.deg, frame="icrs")
     others = SkyCoord(np.asarray(ras_deg) * u.deg, np.asarray(decs_deg) * u.deg, frame="icrs")
-    return centre.separation(others).deg
+    return cast(np.ndarray, centre.separation(others).deg)  # astropy is untyped
 
 
 def mean_position(ras_deg: np.ndarray, decs_deg: np.ndarray) -> tuple[float, float]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import healpy
 import numpy as np
 
@@ -13,7 +15,7 @@ def sky_pixels(ra_deg: np.ndarray, dec_deg: np.ndarray, nside: int = NSIDE) -> n
     """RING pixel of each position (ra, dec in degrees), colatitude θ = π/2 − dec."""
     theta = np.pi / 2.0 - np.radians(np.asarray(dec_deg, dtype=np.float64))
     phi = np.radians(np.asarray(ra_deg, dtype=np.float64))
-    return healpy.ang2pix(nside, theta, phi)
+    return cast(np.ndarray, healpy.ang2pix(nside, theta, phi))  # healpy is untyped
 
 
 def disc_pixels(

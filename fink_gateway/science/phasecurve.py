@@ -25,6 +25,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import IntEnum, StrEnum
+from typing import cast
 
 import astropy.units as u
 import numpy as np
@@ -267,11 +268,15 @@ def _hg1g2_basis(phase_rad: FloatArray) -> FloatArray:
 
 
 def _hg_from_basis(basis: FloatArray, H: float, G: float) -> FloatArray:
-    return H - 2.5 * np.log10((1.0 - G) * basis[0] + G * basis[1])
+    # numpy types a row of an array (basis[0]) as Any
+    return cast(FloatArray, H - 2.5 * np.log10((1.0 - G) * basis[0] + G * basis[1]))
 
 
 def _hg1g2_from_basis(basis: FloatArray, H: float, G1: float, G2: float) -> FloatArray:
-    return H - 2.5 * np.log10(G1 * basis[0] + G2 * basis[1] + (1.0 - G1 - G2) * basis[2])
+    # numpy types a row of an array (basis[0]) as Any
+    return cast(
+        FloatArray, H - 2.5 * np.log10(G1 * basis[0] + G2 * basis[1] + (1.0 - G1 - G2) * basis[2])
+    )
 
 
 def _g1g2_of_g12(G12: float) -> tuple[float, float]:
@@ -316,7 +321,11 @@ def cos_aspect(
 
 
 def _cos_aspect_rad(ra: FloatArray, dec: FloatArray, alpha0: float, delta0: float) -> FloatArray:
-    return np.sin(dec) * np.sin(delta0) + np.cos(dec) * np.cos(delta0) * np.cos(ra - alpha0)
+    # numpy types a ufunc of a float (np.sin(delta0)) as Any
+    return cast(
+        FloatArray,
+        np.sin(dec) * np.sin(delta0) + np.cos(dec) * np.cos(delta0) * np.cos(ra - alpha0),
+    )
 
 
 def shg1g2_magnitude(

@@ -276,7 +276,8 @@ def colour_block(
         on="jd",
         suffixes=("_g", "_r"),
         direction="nearest",
-        tolerance=tolerance_days,
+        # pandas-stubs allow int or timedelta only; pandas takes a number for a float key
+        tolerance=tolerance_days,  # type: ignore[arg-type]
     )
     pairs = pairs[pairs["mag_r"].notna()]
     colour = (pairs["mag_g"] - pairs["mag_r"]).to_numpy()
@@ -298,7 +299,11 @@ def colour_block(
     )
 
     spread = pd.merge_asof(
-        points[["jd"]], paired, on="jd", direction="nearest", tolerance=tolerance_days
+        points[["jd"]],
+        paired,
+        on="jd",
+        direction="nearest",
+        tolerance=tolerance_days,  # type: ignore[arg-type]  # a float key: as above
     )
     columns: dict[str, FloatArray] = {}
     for name in _COLOUR_COLUMNS:

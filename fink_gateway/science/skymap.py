@@ -32,6 +32,7 @@ from astropy.utils.exceptions import AstropyUserWarning
 from fink_gateway.science.healpix import NSIDE
 
 FloatArray = npt.NDArray[np.float64]
+_Stream = BinaryIO | gzip.GzipFile  # a map file, or the gunzipped stream over it
 
 MAX_NSIDE = 2048
 """Finest map accepted: 50 M pixels, ~1.2 GB of work arrays. GW maps are 512–2048."""
@@ -70,7 +71,7 @@ class SkyMap:
 class _Limited(io.RawIOBase):
     """Reads through ``stream``, refusing to go past ``limit`` bytes in all."""
 
-    def __init__(self, stream: BinaryIO, limit: int) -> None:
+    def __init__(self, stream: _Stream, limit: int) -> None:
         self.stream = stream
         self.limit = limit
         self.count = 0
@@ -87,13 +88,14 @@ class _Limited(io.RawIOBase):
             raise SkyMapError(f"more than {self.limit} bytes before the end of the map")
         return data
 
+    # narrower than RawIOBase's any writable buffer: it assigns to a slice of it
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         data = self.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
 
 
-def _read_exact(stream: BinaryIO | _Limited, size: int) -> bytes:
+def _read_exact(stream: _Stream | _Limited, size: int) -> bytes:
     parts, left = [], size
     while left > 0:
         data = stream.read(min(left, _CHUNK_BYTES))
@@ -198,14 +200,14 @@ def read_sky_map(source: bytes | BinaryIO) -> SkyMap:
     raw: BinaryIO = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
     head = raw.read(2)
     raw.seek(0)
-    stream: BinaryIO = gzip.GzipFile(fileobj=raw) if head == b"\x1f\x8b" else raw
+    stream: _Stream = gzip.GzipFile(fileobj=raw) if head == b"\x1f\x8b" else raw
     try:
         return _read(stream)
     except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
         raise SkyMapError(f"not a readable (gzipped) FITS file ({exc})") from exc
 
 
-def _read(stream: BinaryIO) -> SkyMap:
+def _read(stream: _Stream) -> SkyMap:
     limited = _Limited(stream, MAX_HEADER_BYTES)
     primary = _header(limited, "primary HDU")
     skip = _data_bytes(primary)

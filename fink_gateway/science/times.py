@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from astropy.time import Time
 
@@ -23,7 +24,7 @@ def iso_time(jd: float) -> str:
         milliseconds = round((jd - _UNIX_EPOCH_JD) * 86_400_000.0)
         moment = _EPOCH + timedelta(milliseconds=milliseconds)
         return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    return Time(jd, format="jd", scale="utc").isot[:23] + "Z"
+    return cast(str, Time(jd, format="jd", scale="utc").isot)[:23] + "Z"  # astropy is untyped
 
 
 def mjd_of(jd: float) -> float:

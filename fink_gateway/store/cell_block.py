@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any, cast
 
 import numpy as np
 
@@ -35,7 +36,8 @@ class CellColumn:
         if not self.present[i]:
             return None
         if self.fixed is not None:
-            return self.fixed[i].tobytes()
+            return cast(bytes, self.fixed[i].tobytes())  # numpy types a row of a matrix as Any
+        # a column holds either a byte matrix or a list of cells
         return self.cells[i]  # type: ignore[index]
 
     def as_list(self) -> list[bytes | None]:
@@ -56,7 +58,7 @@ class CellColumn:
         if len(widths) == 1:
             (width,) = widths
             if present.all():
-                raw = b"".join(cells)  # type: ignore[arg-type]
+                raw = b"".join(cells)  # type: ignore[arg-type]  # all present: no None
             else:
                 zero = bytes(width)
                 raw = b"".join(zero if c is None else c for c in cells)
@@ -249,18 +251,18 @@ class CellBlock:
         return [list(self.keys), columns]
 
     @classmethod
-    def from_plain(cls, plain: Sequence[object]) -> CellBlock:
-        keys, columns = plain
-        n = len(keys)  # type: ignore[arg-type]
+    def from_plain(cls, plain: Sequence[Any]) -> CellBlock:
+        keys, columns = plain  # decoded msgpack: the lists to_plain made
+        n = len(keys)
         out: dict[Column, CellColumn] = {}
-        for name, present_bits, width, data in columns:  # type: ignore[attr-defined]
+        for name, present_bits, width, data in columns:
             present = np.unpackbits(np.frombuffer(present_bits, np.uint8), count=n).astype(bool)
             if width >= 0:
                 fixed = np.frombuffer(data, np.uint8).reshape(n, width)
                 out[name] = CellColumn(present, fixed)
             else:
                 out[name] = CellColumn(present, None, data)
-        return cls(list(keys), out)  # type: ignore[call-overload]
+        return cls(list(keys), out)
 
 
 EMPTY_BLOCK = CellBlock([], {})

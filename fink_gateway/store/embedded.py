@@ -27,7 +27,7 @@ import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import numpy as np
 from msgpack import packb
@@ -79,7 +79,7 @@ class EmbeddedStore:
         """Msgpack of the ``old`` cells updated with the ``new`` ones (a put on an existing row)."""
         cells = self._layouts.decode(old)
         cells.update(self._layouts.decode(new))
-        return packb(cells)
+        return cast(bytes, packb(cells))  # msgpack is untyped
 
     def _prepare_writer(self, connection: sqlite3.Connection) -> None:
         connection.create_function("merge_cells", 2, self.merge_cells, deterministic=True)

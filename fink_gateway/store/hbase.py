@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-import happybase  # type: ignore[import-untyped]
+import happybase
 import numpy as np
 from thriftpy2.thrift import TException
 from thriftpy2.transport import TTransportException

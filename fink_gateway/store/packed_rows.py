@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import cast
 
 import numpy as np
 import pyarrow as pa
@@ -118,12 +120,13 @@ def pack_rows(layout: Layout, layout_id: int, values: Sequence[pa.Array], n: int
     heads = pa.FixedSizeBinaryArray.from_buffers(
         pa.binary(head.shape[1]), n, [None, pa.py_buffer(head.tobytes())]
     ).cast(pa.binary())
+    # pyarrow is untyped; a binary array without nulls lists as bytes
     if not variable:
-        return heads.to_pylist()
+        return cast(list[bytes], heads.to_pylist())
     joined = pc.binary_join_element_wise(
         heads, *variable, b"", null_handling="replace", null_replacement=b""
     )
-    return joined.to_pylist()
+    return cast(list[bytes], joined.to_pylist())
 
 
 def is_packed(blob: bytes) -> bool:
@@ -132,7 +135,7 @@ def is_packed(blob: bytes) -> bool:
 
 
 def layout_id_of(blob: bytes) -> int:
-    return struct.unpack_from(">I", blob, 1)[0]
+    return cast(int, struct.unpack_from(">I", blob, 1)[0])  # typeshed: a tuple of Any
 
 
 def layout_ids_of(blobs: Sequence[bytes]) -> np.ndarray:
@@ -178,7 +181,7 @@ class Projector:
     variable: tuple[tuple[bytes, int, int], ...]  # (column, bit, index among variable columns)
 
     @classmethod
-    def plan(cls, layout: Layout, wanted: set[bytes]) -> Projector:
+    def plan(cls, layout: Layout, wanted: AbstractSet[bytes]) -> Projector:
         fixed, variable = [], []
         offsets = layout.offsets
         for j, column in enumerate(layout.columns):

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 Job = Callable[[sqlite3.Connection], T]
@@ -60,9 +60,8 @@ class SQLiteFile:
         self._readers = ThreadPoolExecutor(readers, thread_name_prefix="sqlite-read")
         self._local = threading.local()
         self._reader_connections: list[sqlite3.Connection] = []
-        self._jobs: queue.SimpleQueue[tuple[Job[object], Future[object]] | None] = (
-            queue.SimpleQueue()
-        )
+        # jobs of any result type, each with the future of its own result
+        self._jobs: queue.SimpleQueue[tuple[Job[Any], Future[Any]] | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
 
     async def read(self, fn: Job[T]) -> T:
@@ -81,7 +80,7 @@ class SQLiteFile:
                     target=self._write_loop, name="sqlite-write", daemon=True
                 )
                 self._writer.start()
-        self._jobs.put((fn, future))  # type: ignore[arg-type]
+        self._jobs.put((fn, future))
         return await asyncio.wrap_future(future)
 
     async def close(self) -> None:

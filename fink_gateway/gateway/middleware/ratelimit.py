@@ -22,9 +22,9 @@ from redis.commands.core import AsyncScript
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from fink_gateway.errors import RateLimited
-from fink_gateway.gateway.config import Settings
 from fink_gateway.gateway.error_response import error_response
 from fink_gateway.gateway.middleware.request_id import scope_request_id
+from fink_gateway.settings import Settings
 
 log = logging.getLogger("fink_gateway.ratelimit")
 

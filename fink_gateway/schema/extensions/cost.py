@@ -48,6 +48,7 @@ from graphql import (
     OperationDefinitionNode,
     SelectionNode,
     SelectionSetNode,
+    VariableValues,
     get_named_type,
     is_abstract_type,
 )
@@ -96,7 +97,7 @@ def query_cost(
     schema: GraphQLSchema,
     document: DocumentNode,
     operation_name: str | None,
-    variables: Mapping[str, Any] | None,
+    variables: dict[str, Any] | None,
     sizes: Sizes,
 ) -> int:
     """The cost of the operation ``operation_name`` of a validated ``document``.
@@ -125,7 +126,7 @@ class _Walk:
         self,
         schema: GraphQLSchema,
         fragments: Mapping[str, FragmentDefinitionNode],
-        variables: dict[str, Any],
+        variables: VariableValues,
         sizes: Sizes,
     ) -> None:
         self.schema = schema
@@ -159,7 +160,7 @@ class _Walk:
         if isinstance(named, GraphQLObjectType):
             inner = self.cost(named, nodes)
         elif is_abstract_type(named):
-            types = self.schema.get_possible_types(named)  # type: ignore[arg-type]
+            types = self.schema.get_possible_types(named)
             inner = max((self.cost(t, nodes) for t in types), default=0)
         else:
             inner = 0
@@ -224,7 +225,7 @@ class _Walk:
         kind = self.schema.get_type(condition.name.value)
         if kind is parent:
             return True
-        return is_abstract_type(kind) and self.schema.is_sub_type(kind, parent)  # type: ignore[arg-type]
+        return is_abstract_type(kind) and self.schema.is_sub_type(kind, parent)
 
 
 def cost_report(requested: int, limit: int) -> dict[str, Any]:

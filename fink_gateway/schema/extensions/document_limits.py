@@ -89,12 +89,15 @@ def _coded_and_guarded(rules: AddValidationRules, kind: type[GatewayError]) -> A
                     _code(error, kind)
                     report(error)
 
-                context.on_error = coded  # the limiters check the document as they start
+                # The limiters check the document as they start. on_error is a method that
+                # graphql-core's ValidationContext itself replaces by the callback it is given;
+                # mypy refuses any assignment to a method.
+                context.on_error = coded  # type: ignore[method-assign]
                 try:
                     with contextlib.suppress(KeyError):  # KnownFragmentNames reports it
                         self.checked(context)
                 finally:
-                    context.on_error = report
+                    context.on_error = report  # type: ignore[method-assign]  # as above
 
         rules.validation_rules[index] = Guarded
     return rules

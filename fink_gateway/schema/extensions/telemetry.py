@@ -28,7 +28,7 @@ class Telemetry(SchemaExtension):
         yield
 
     def resolve(
-        self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, *args: Any,
+        self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo[Any], *args: Any,
         **kwargs: Any,
     ) -> Any:  # fmt: skip
         field = info.parent_type.fields.get(info.field_name)  # None: __type, __schema

@@ -34,7 +34,7 @@ _DEADLINE: ContextVar[tuple[float, float] | None] = ContextVar("deadline", defau
 
 def may_wait(resolver: F) -> F:
     """Marks a synchronous resolver that sometimes returns an awaitable (bounded too)."""
-    resolver.__fink_may_wait__ = True  # type: ignore[attr-defined]
+    resolver.__fink_may_wait__ = True  # type: ignore[attr-defined]  # F: any callable
     return resolver
 
 
