@@ -10,7 +10,10 @@ partitions), Solar System tables with characters 2–3 of the packed MPC designa
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+from fink_gateway.layout.lsst_fields import CATALOG_TYPES, SECTIONS
 from fink_gateway.layout.tables import TableSpec
 
 RUBIN_PREFIX = "rubin"
@@ -104,3 +107,115 @@ def sso_resolver_key(ss_object_id: int) -> bytes:
 def tag_key(mjd_tai: float, dia_object_id: int) -> bytes:
     """``rubin.tag_<tag>``: ``<midpointMjdTai>_<diaObjectId>``."""
     return f"{mjd_text(mjd_tai)}_{dia_object_id}".encode()
+
+
+# --- Columns ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RubinColumn:
+    """One column of a Rubin table: family, qualifier, catalog type (``integer``, ``long``,
+    ``float``, ``double``, ``string``, ``boolean``) and the name of the value it holds
+    (``diaSource.psfFlux``, ``is_sso``, ``salt``…)."""
+
+    family: str
+    name: str
+    type: str
+    source: str
+
+    @property
+    def column(self) -> bytes:
+        """``b"fam:qual"``."""
+        return f"{self.family}:{self.name}".encode()
+
+
+def _section(name: str) -> tuple[RubinColumn, ...]:
+    """The ``r:`` columns of an alert section, cast to its Avro types (§2.7)."""
+    return tuple(RubinColumn("r", f, CATALOG_TYPES[t], f"{name}.{f}") for f, t in SECTIONS[name])
+
+
+def _fink(names_types: str) -> tuple[RubinColumn, ...]:
+    pairs = (item.split(":") for item in names_types.split())
+    return tuple(RubinColumn("f", name, type_, name) for name, type_ in pairs)
+
+
+ROOT = (
+    RubinColumn("r", "observation_reason", "string", "observation_reason"),
+    RubinColumn("r", "target_name", "string", "target_name"),
+    RubinColumn("r", "salt", "string", "salt"),
+)
+"""Fink's "root level": two alert fields and the salt of the row key, kept as a cell (§4)."""
+
+FINK_SOURCE = _fink(
+    "xm_simbad_otype:string xm_gaiadr3_DR3Name:string xm_gaiadr3_Plx:float "
+    "xm_gaiadr3_e_Plx:float xm_gaiadr3_VarFlag:string xm_legacydr8_zphot:float "
+    "xm_legacydr8_e_zphot:float xm_legacydr8_pstar:float xm_legacydr8_fqual:integer "
+    "xm_tns_fullname:string xm_tns_type:string xm_tns_redshift:float xm_gcvs_type:string "
+    "xm_x3hsp_type:string xm_x4lac_type:string xm_vsx_Type:string xm_spicy_class:string "
+    "xm_mangrove_HyperLEDA_name:string xm_mangrove_2MASS_name:string "
+    "xm_mangrove_lum_dist:float xm_mangrove_ang_dist:float "
+    "clf_earlySNIa_score:float clf_snnSnVsOthers_score:float clf_cats_class:integer "
+    "clf_cats_score:float clf_elephant_kstest_science:float clf_elephant_kstest_template:float "
+    "fink_broker_version:string fink_science_version:string lsst_schema_version:string"
+)
+"""Fink's 30 source-level columns (§5), in Fink's order: cross-matches (``xm.*`` of a Fink
+parquet), classifiers (``clf.*``) and versions."""
+
+FINK_OBJECT = _fink(
+    "is_sso:boolean is_first:boolean is_cataloged:boolean main_label_crossmatch:string "
+    "main_label_classifier:integer firstDiaSourceMjdTaiFink:double"
+)
+"""Fink's 6 object-level columns (§5), in Fink's order."""
+
+PACKED_DESIGNATION = RubinColumn(
+    "r", "packed_primary_provisional_designation", "string",
+    "mpc_orbits.packed_primary_provisional_designation",
+)  # fmt: skip
+PIXEL = RubinColumn("f", "pixel1024", "integer", "pixel1024")
+
+
+def table_columns(*sections: Sequence[RubinColumn]) -> tuple[RubinColumn, ...]:
+    """The columns of sections in order; a qualifier already taken by an earlier section is
+    dropped (Fink's ``flatten_dataframe``: the first section wins, §2.7)."""
+    seen: set[str] = set()
+    out = []
+    for section in sections:
+        for column in section:
+            if column.name not in seen:
+                seen.add(column.name)
+                out.append(column)
+    return tuple(out)
+
+
+COLUMNS: dict[TableSpec, tuple[RubinColumn, ...]] = {
+    DIA_OBJECT: table_columns(ROOT, _section("diaObject"), FINK_OBJECT),
+    DIA_SOURCE: table_columns(ROOT, _section("diaSource"), FINK_SOURCE),
+    SSO_SOURCE: table_columns(
+        ROOT, _section("diaSource"), _section("ssSource"), [PACKED_DESIGNATION]
+    ),
+    MPC_ORBITS: table_columns(ROOT, _section("mpc_orbits")),
+    FORCED: table_columns(_section("diaForcedSource"), [ROOT[2]]),
+    PIXEL1024: table_columns(
+        ROOT, _section("diaSource"), _section("diaObject"), FINK_OBJECT, FINK_SOURCE, [PIXEL]
+    ),
+    CUTOUTS: (
+        RubinColumn("r", "diaObjectId", "long", "diaObject.diaObjectId"),
+        RubinColumn("r", "midpointMjdTai", "double", "diaSource.midpointMjdTai"),
+        RubinColumn("r", "diaSourceId", "long", "diaSource.diaSourceId"),
+        RubinColumn("r", "hdfs_path", "string", "hdfs_path"),
+    ),
+    SSO_RESOLVER: (
+        PACKED_DESIGNATION,
+        RubinColumn(
+            "r",
+            "unpacked_primary_provisional_designation",
+            "string",
+            "mpc_orbits.unpacked_primary_provisional_designation",
+        ),
+        RubinColumn("r", "ssObjectId", "long", "ssSource.ssObjectId"),
+        RubinColumn("r", "diaSourceId", "long", "diaSource.diaSourceId"),
+    ),
+}
+"""Every column Fink writes to each table, in Fink's order, as its catalog lists them (§4;
+fp's fields come from the forced-source records). A column whose value is null has no cell,
+but every column is named in the table's schema row."""
