@@ -16,12 +16,12 @@ from fink_gateway.resolvers.columns import FIELD_OF_COLUMN, graphql_name
 from fink_gateway.schema.classification import Classification, classification_of
 from fink_gateway.schema.cutout import ALERT_CUTOUT_DESCRIPTION, alert_cutout
 from fink_gateway.schema.enums import BAND_OF_FID, Band
-from fink_gateway.schema.scalars import Long
+from fink_gateway.schema.scalars import BigInt
 from fink_gateway.science.times import iso_time, mjd_of
 
 _PYTHON_TYPES: dict[str, Any] = {
     "integer": int | None,
-    "long": Long | None,
+    "long": BigInt | None,
     "float": float | None,
     "double": float | None,
     "string": str | None,

@@ -7,7 +7,7 @@ import strawberry
 
 from fink_gateway.resolvers.lightcurve import LightCurveData
 from fink_gateway.schema.fields import resolver_field
-from fink_gateway.schema.scalars import FloatSeries, IntSeries, StringSeries
+from fink_gateway.schema.scalars import FloatSeries, IntSeries, StringSeries, decimal_texts
 from fink_gateway.science.times import MJD_OFFSET
 
 
@@ -98,9 +98,12 @@ class LightCurve:
     def tag(self) -> StringSeries:
         return StringSeries(self._data.column("tag"))
 
-    @resolver_field(description="ZTF candidate id (i:candid); null for limits and bad points.")
-    def candid(self) -> IntSeries:
-        return IntSeries(self._data.column("candid"))
+    @resolver_field(
+        description="ZTF candidate id (i:candid) as text (19 digits: exact in every client); "
+        "null for limits and bad points."
+    )
+    def candid(self) -> StringSeries:
+        return StringSeries(decimal_texts(self._data.column("candid")))
 
     @resolver_field(description="Right ascension of each detection (i:ra), deg.")
     def ra(self) -> FloatSeries:

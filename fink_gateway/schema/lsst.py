@@ -20,7 +20,13 @@ from fink_gateway.resolvers import lsst as resolver
 from fink_gateway.resolvers.lsst import LsstRecord, LsstSeries
 from fink_gateway.schema.fields import resolver_field
 from fink_gateway.schema.info import Info
-from fink_gateway.schema.scalars import Angle, BigInt, FloatSeries, StringSeries
+from fink_gateway.schema.scalars import (
+    Angle,
+    BigInt,
+    FloatSeries,
+    StringSeries,
+    decimal_texts,
+)
 from fink_gateway.science.designations import unpack_designation
 
 _SAFE_INT = 2**53
@@ -107,8 +113,7 @@ class LsstLightCurve:
     def source_id(self) -> StringSeries:
         forced = b"r:diaForcedSourceId" in self._data.types
         name = "diaForcedSourceId" if forced else "diaSourceId"
-        ids = _as_list(self._data.column(name))
-        return StringSeries([None if v is None else str(v) for v in ids])
+        return StringSeries(decimal_texts(self._data.column(name)))
 
     @resolver_field(
         description="Any stored column by its Fink name (e.g. 'r:snr', 'f:clf_cats_score'), "

@@ -10,7 +10,7 @@ import strawberry
 from fink_gateway.resolvers import args
 from fink_gateway.resolvers import resolve as names
 from fink_gateway.schema.fields import resolver_field
-from fink_gateway.schema.scalars import Long
+from fink_gateway.schema.scalars import BigInt
 from fink_gateway.science.times import iso_time
 
 
@@ -56,7 +56,7 @@ class ObjectMatch:
     # nullable like the objectId of the other members of ResolvedName, so that one
     # selection set can ask for it on every member (GraphQL needs equal types)
     object_id: str | None = strawberry.field(description="ZTF objectId (i:objectId); set.")
-    candid: Long | None = strawberry.field(description="Alert id (i:candid).")
+    candid: BigInt | None = strawberry.field(description="Alert id (i:candid), as text.")
     jd: float = strawberry.field(description="Exposure start (i:jd), JD.")
     ra: float | None = strawberry.field(description="Right ascension (i:ra), deg.")
     dec: float | None = strawberry.field(description="Declination (i:dec), deg.")
@@ -86,6 +86,6 @@ def sso_match(e: names.SsoEntry) -> SsoMatch:
 
 def object_match(e: names.ObjectEntry) -> ObjectMatch:
     return ObjectMatch(
-        object_id=e.object_id, candid=None if e.candid is None else Long(e.candid), jd=e.jd,
+        object_id=e.object_id, candid=None if e.candid is None else BigInt(e.candid), jd=e.jd,
         ra=e.ra, dec=e.dec, cdsxmatch=e.cdsxmatch,
     )  # fmt: skip

@@ -1,4 +1,4 @@
-"""Custom scalars: whole columns of numbers or text, and 64-bit integers.
+"""Custom scalars: whole columns of numbers or text, and 64-bit integers as text.
 
 Light curves are columnar: one list per column. GraphQL executors complete a ``[Float]``
 item by item, which costs ~20× more than the rest of a light-curve query; a *series* scalar
@@ -18,7 +18,6 @@ from strawberry.types.scalar import ScalarDefinition
 FloatSeries = NewType("FloatSeries", object)
 IntSeries = NewType("IntSeries", object)
 StringSeries = NewType("StringSeries", object)
-Long = NewType("Long", int)
 BigInt = NewType("BigInt", int)
 Angle = NewType("Angle", object)
 
@@ -37,15 +36,6 @@ def _output_only(value: Any) -> Any:
     raise GraphQLError("series scalars are output values only")
 
 
-def _long(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise GraphQLError(f"Long cannot represent {value!r}")
-    try:
-        return int(value)
-    except ValueError:
-        raise GraphQLError(f"Long cannot represent {value!r}") from None
-
-
 def _big_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise GraphQLError(f"BigInt cannot represent {value!r}: give the decimal text")
@@ -53,6 +43,12 @@ def _big_int(value: Any) -> int:
     if not (text.isascii() and text.lstrip("-").isdigit()) or not -(2**63) <= int(text) < 2**63:
         raise GraphQLError(f"BigInt cannot represent {value!r}: not a 64-bit integer")
     return int(text)
+
+
+def decimal_texts(values: np.ndarray | list[Any]) -> list[str | None]:
+    """A column of 64-bit integers (None where absent) as decimal texts, for a series."""
+    items = values.tolist() if isinstance(values, np.ndarray) else values
+    return [None if v is None else str(v) for v in items]
 
 
 def _angle(value: Any) -> float | str:
@@ -79,12 +75,6 @@ SCALAR_MAP: dict[object, ScalarDefinition] = {
         description="A column of strings as a JSON array (null where missing).",
         serialize=_as_is,
         parse_value=_output_only,
-    ),
-    Long: strawberry.scalar(
-        name="Long",
-        description="A 64-bit signed integer (ZTF candid, pid…), as a JSON number.",
-        serialize=int,
-        parse_value=_long,
     ),
     BigInt: strawberry.scalar(
         name="BigInt",

@@ -27,7 +27,9 @@ schemathesis.graphql.scalar(
         st.sampled_from(["06h09m46.7s", "+35d34m20s", "35:34:20", "north", ""]).map(nodes.String),
     ),
 )
-schemathesis.graphql.scalar("Long", st.integers(-(2**63), 2**63 - 1).map(nodes.Int))
+schemathesis.graphql.scalar(
+    "BigInt", st.integers(-(2**63), 2**63 - 1).map(lambda i: nodes.String(str(i)))
+)
 schemathesis.graphql.scalar("Upload", st.just(nodes.Null))
 
 TRACEBACK_MARKERS = ("Traceback (most recent call last)", 'File "/', ".py\", line ")

@@ -59,7 +59,7 @@ class Point:
     sigmapsf: float | None
     diffmaglim: float | None
     isdiffpos: str | None
-    candid: int | None
+    candid: str | None  # decimal text (BigInt)
 
 
 def _f32(value: float | None) -> float | None:
@@ -104,7 +104,7 @@ def _point(entry: Mapping[str, Any], tag: str, candid: int | None) -> Point:
         sigmapsf=_f32(entry["sigmapsf"]) if detected else None,
         diffmaglim=_f32(entry["diffmaglim"]),
         isdiffpos=entry["isdiffpos"] if detected else None,
-        candid=candid,
+        candid=None if candid is None else str(candid),
     )
 
 
@@ -199,7 +199,7 @@ async def test_lightcurve_candid_keeps_64_bit_precision_beside_upper_limits(
     valid = [
         c for c, t in zip(lightcurve["candid"], lightcurve["tag"], strict=True) if t == "valid"
     ]
-    assert valid == [3229390645815015015, 3231437615815015011]
+    assert valid == ["3229390645815015015", "3231437615815015011"]  # exact, as text
     assert sorted(n["candid"] for n in result.data["object"]["alerts"]["nodes"]) == valid
     assert None in lightcurve["candid"]  # the bad-quality points have none
 
