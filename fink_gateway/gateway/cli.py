@@ -200,15 +200,18 @@ def serve(
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[Path, ...], store: str | None, cutouts: bool | None
            ) -> None:
-    """Ingest Fink parquet files, raw ZTF avro packets, SSO light-curve files, or folders."""
+    """Ingest Fink parquet files (ZTF or Rubin LSST), raw ZTF avro packets, SSO light-curve
+    files, or folders; LSST alerts go to the tables of `lsst_table_prefix`."""
     url = _store_url(ctx, store)
     with_cutouts = _settings(ctx).ingest.with_cutouts if cutouts is None else cutouts
+    lsst_prefix = _settings(ctx).lsst_table_prefix
 
     async def work(s: Store, prefix: str) -> IngestReport:
         with alert_progress(console, "ingest", None) as progress:
             return await ingest_files(
-                s, prefix, paths, with_cutouts=with_cutouts, progress=progress
-            )
+                s, prefix, paths, with_cutouts=with_cutouts, progress=progress,
+                lsst_prefix=lsst_prefix,
+            )  # fmt: skip
 
     report = _run(ctx, url, work)
     _summary(report, f"ingested into {url}")

@@ -2,6 +2,8 @@
 
 A bad file (unreadable, not parquet/avro, a required column missing, wrong types) is
 rejected whole, before any of its rows is written; the other files of the call go on.
+Rubin LSST parquet files (told by their ``lsst_schema_version`` or ``diaSource`` column) go
+to the tables of ``lsst_prefix`` (Fink's ``rubin`` by default).
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import pyarrow as pa
 
 from fink_gateway.errors import IngestError
 from fink_gateway.ingest.alerts import Alerts, read_alerts
+from fink_gateway.ingest.lsst.alerts import is_lsst_table, read_lsst_alerts
+from fink_gateway.ingest.lsst.rows import LsstRows, lsst_rows
+from fink_gateway.ingest.lsst.writer import check_lsst_prefix, write_lsst_rows
 from fink_gateway.ingest.readers import input_files, read_table
 from fink_gateway.ingest.sso_lightcurves import (
     SsoLightcurves,
@@ -23,6 +28,7 @@ from fink_gateway.ingest.sso_lightcurves import (
     write_sso_lightcurves,
 )
 from fink_gateway.ingest.writer import AlertWriter, WriteCounts
+from fink_gateway.layout.rubin import RUBIN_PREFIX
 from fink_gateway.store.interface import Store
 
 Progress = Callable[[int], None]
@@ -51,8 +57,13 @@ async def ingest_files(
     *,
     with_cutouts: bool = True,
     progress: Progress | None = None,
+    lsst_prefix: str = RUBIN_PREFIX,
 ) -> IngestReport:
-    """Ingest parquet/avro files and folders; failures are reported, not raised."""
+    """Ingest parquet/avro files and folders; failures are reported, not raised.
+
+    ``with_cutouts`` concerns ZTF stamps; a Rubin ``cutouts`` row only says where the stamps
+    are (the file's path), as in Fink, and is always written.
+    """
     writer = AlertWriter(store, prefix, with_cutouts=with_cutouts)
     report = IngestReport(writer.counts)
     start = time.perf_counter()
@@ -60,14 +71,20 @@ async def ingest_files(
     for path in input_files(paths):
         try:
             table = read_table(path)
-            if is_sso_lightcurve_table(table):  # Fink's SSO light-curve file, not alerts
-                batch: Alerts | SsoLightcurves = read_sso_lightcurves(table, str(path))
+            batch: Alerts | SsoLightcurves | LsstRows
+            if is_lsst_table(table):  # Rubin alerts: every row built before any is put
+                check_lsst_prefix(prefix, lsst_prefix, str(path))
+                batch = lsst_rows(read_lsst_alerts(table, str(path)))
+            elif is_sso_lightcurve_table(table):  # Fink's SSO light-curve file, not alerts
+                batch = read_sso_lightcurves(table, str(path))
             else:
                 batch = read_alerts(table, str(path))
         except IngestError as exc:
             report.failures.append(exc)
             continue
-        if isinstance(batch, SsoLightcurves):
+        if isinstance(batch, LsstRows):
+            written = await write_lsst_rows(writer, lsst_prefix, batch)
+        elif isinstance(batch, SsoLightcurves):
             await write_sso_lightcurves(writer, batch)
             written = 0
         else:
