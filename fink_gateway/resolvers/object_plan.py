@@ -22,7 +22,7 @@ from fink_gateway.store.types import Column
 
 LATEST_FIELDS = frozenset({
     "__typename", "objectId", "lastAlert", "firstSeen", "lastSeen", "lapse", "classification",
-    "crossmatch", "nAlerts",
+    "crossmatch", "nAlerts", "survey", "name",
 })  # fmt: skip
 """Object fields answered from its latest alert (``nAlerts`` by counting keys)."""
 

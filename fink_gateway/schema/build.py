@@ -22,9 +22,10 @@ from fink_gateway.schema.extensions.timeout import Timeout, bound_waiting_resolv
 from fink_gateway.schema.lsst import LsstQuery
 from fink_gateway.schema.query import Query
 from fink_gateway.schema.scalars import SCALAR_MAP
+from fink_gateway.schema.sky_search import SkySearchQuery
 from fink_gateway.schema.sso import SolarSystemQuery
 
-QUERY_PARTS: tuple[type, ...] = (SolarSystemQuery, ArchiveQuery, LsstQuery)
+QUERY_PARTS: tuple[type, ...] = (SolarSystemQuery, ArchiveQuery, LsstQuery, SkySearchQuery)
 """Root query classes merged with :class:`Query` (one per area of the API)."""
 
 

@@ -27,6 +27,7 @@ from fink_gateway.schema.scalars import (
     StringSeries,
     decimal_texts,
 )
+from fink_gateway.schema.survey import Survey, SurveyObject
 from fink_gateway.science.designations import unpack_designation
 
 _SAFE_INT = 2**53
@@ -131,8 +132,16 @@ def _as_list(values: np.ndarray | list[Any]) -> list[Any]:
 
 
 @strawberry.type(description="A Rubin LSST object (rubin.diaObject: its last alert's diaObject).")
-class DiaObject:
+class DiaObject(SurveyObject):
     _record: strawberry.Private[LsstRecord]
+
+    @resolver_field(description="The survey: LSST.")
+    def survey(self) -> Survey:
+        return Survey.LSST
+
+    @resolver_field(description="The diaObjectId, as `diaObjectId`.")
+    def name(self) -> str:
+        return self._record.key.split(b"_", 1)[1].decode()
 
     @resolver_field(description="LSST object identifier (r:diaObjectId), as text.")
     def dia_object_id(self) -> BigInt:

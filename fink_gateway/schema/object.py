@@ -23,6 +23,7 @@ from fink_gateway.schema.info import Info
 from fink_gateway.schema.lightcurve import LightCurve
 from fink_gateway.schema.pagination import AlertConnection, alert_page_connection
 from fink_gateway.schema.period import PeriodFit, PeriodMethod
+from fink_gateway.schema.survey import Survey, SurveyObject
 from fink_gateway.science.coords import constellation, galactic, mean_position
 from fink_gateway.science.times import iso_time
 
@@ -73,9 +74,17 @@ class Crossmatch:
 
 
 @strawberry.type(description="A ZTF object: all its alerts, light curve, classification.")
-class Object:
+class Object(SurveyObject):
     _data: strawberry.Private[ObjectData]
     object_id: str = strawberry.field(description="ZTF object identifier (i:objectId).")
+
+    @resolver_field(description="The survey: ZTF.")
+    def survey(self) -> Survey:
+        return Survey.ZTF
+
+    @resolver_field(description="The objectId, as `objectId`.")
+    def name(self) -> str:
+        return self.object_id
 
     @resolver_field(description="The object's alerts, newest first.")
     def alerts(

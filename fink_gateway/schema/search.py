@@ -37,7 +37,7 @@ class ConeMatch:
         "batched scan)."
     )
     async def object(self, info: Info) -> Object:
-        return await _object(info, self._hit.object_id)
+        return await object_of_match(info, self._hit.object_id)
 
     @resolver_field(
         description="The object's latest alert as the cone-search index holds it: objectId, "
@@ -59,7 +59,7 @@ class ConeMatchConnection:
         return [e.node for e in self.edges]
 
 
-async def _object(info: Info, object_id: str) -> Object:
+async def object_of_match(info: Info, object_id: str) -> Object:
     plan = object_plan(selected_fields(info))
     (data,) = await load_objects(info.context.reader, [object_id], plan)
     if data is None:
