@@ -177,3 +177,35 @@ def test_unsupported_schema_version_says_which_is() -> None:
     table, _ = _bad_tables()["v9"]
     with pytest.raises(IngestError, match=r"'lsst\.v9_0' is not supported: only lsst\.v10_x"):
         read_lsst_alerts(table, str(SAMPLE))
+
+
+def test_fink_columns_of_a_processed_file_are_read_and_versions_name_the_schema_row() -> None:
+    """A Fink-processed file: ``xm``/``clf`` structs and version columns become ``f:`` cells;
+    ``is_cataloged`` follows Spark's logic (``IS NOT NULL`` is two-valued: never null)."""
+    table = sample().slice(0, 4)
+    simbad = ["Star", "Fail", None, None]
+    gaia = [None, None, "Gaia DR3 1", None]
+    xm = pa.StructArray.from_arrays(
+        [pa.array(simbad, pa.string()), pa.array(gaia, pa.string()), pa.array([1, 0, None, 1])],
+        names=["simbad_otype", "gaiadr3_DR3Name", "gaiadr3_VarFlag"],
+    )
+    clf = pa.StructArray.from_arrays([pa.array([11, None, 12, 13], pa.int64())],
+                                     names=["cats_class"])  # fmt: skip
+    table = (
+        table.append_column("xm", xm)
+        .append_column("clf", clf)
+        .append_column("fink_broker_version", pa.array(["5.0"] * 4))
+        .append_column("fink_science_version", pa.array(["8.53.0"] * 4))
+    )
+    alerts = read_lsst_alerts(table, "processed.parquet")
+    assert alerts.values["is_cataloged"].to_pylist() == [True, False, True, False]
+    assert alerts.values["main_label_crossmatch"].to_pylist() == simbad
+    assert alerts.values["main_label_classifier"].to_pylist() == [11, None, 12, 13]
+    assert alerts.values["xm_gaiadr3_VarFlag"].to_pylist() == ["1", "0", None, "1"]  # as text
+    rows = lsst_rows(alerts)
+    assert {key for key, _ in rows.schema[rubin.DIA_OBJECT]} == {b"schema_5.0_8.53.0"}
+    static = dict(rows.batches[rubin.DIA_SOURCE].rows())
+    cells = static[b"318_169813006680588318_61041.2257173097"]
+    assert cells[b"f:xm_simbad_otype"] == b"Star"
+    assert cells[b"f:clf_cats_class"] == struct.pack(">i", 11)
+    assert cells[b"f:fink_broker_version"] == b"5.0"
