@@ -131,12 +131,15 @@ class Reader:
             load_fn=self._load_blocks
         )
         self._loaders: dict[str, object] = {}
+        self._version_of: Reader | None = None  # a sibling asks the reader it came from
 
     def sibling(self, prefix: str) -> Reader:
         """A reader of the tables under another prefix (Rubin's beside ZTF's) for the same
-        request: same store counters, type and result caches; its own data version."""
+        request: same store counters, type and result caches, and data version (ingest bumps
+        the version of the gateway's prefix whichever survey it writes)."""
         other = Reader(self.store.store, prefix, self._types, self._cache)
         other.store = self.store
+        other._version_of = self
         return other
 
     def loader(self, name: str, make: Callable[[], L]) -> L:
@@ -161,6 +164,8 @@ class Reader:
 
     async def data_version(self) -> str:
         """The data version, read once per request (concurrent callers share the read)."""
+        if self._version_of is not None:
+            return await self._version_of.data_version()
         if self._version is None:
             self._version = asyncio.ensure_future(read_data_version(self.store, self.prefix))
         return await asyncio.shield(self._version)

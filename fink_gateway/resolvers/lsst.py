@@ -22,7 +22,7 @@ from fink_gateway.loaders.reader import Reader
 from fink_gateway.science.coords import separation_deg
 from fink_gateway.science.designations import pack_designation, unpack_designation
 from fink_gateway.science.healpix import disc_pixels
-from fink_gateway.store.types import Column, Row, ScanRange
+from fink_gateway.store.types import Column, Row, ScanRange, next_prefix
 
 ARCSEC_PER_DEG = 3600.0
 _MAX_ID = 2**63 - 1
@@ -133,6 +133,24 @@ def ab_magnitude(flux_njy: np.ndarray, flux_err_njy: np.ndarray) -> tuple[np.nda
     return mag, err
 
 
+def pixel_runs(pixels: Sequence[int]) -> list[ScanRange]:
+    """Scan ranges over keys ``<pixel>_…`` of sorted pixels: one per run of consecutive
+    pixels with as many digits (text order is number order then), so that a disc of
+    thousands of pixels (a few degrees at nside 1024) is a few hundred ranges. A range may
+    also hold a pixel of fewer digits (``1097249_`` sorts inside ``10972492_``…``10972500_``):
+    callers keep the rows of their pixels only."""
+    runs: list[list[int]] = []
+    for pixel in pixels:
+        run = runs[-1] if runs else None
+        if run and pixel == run[-1] + 1 and len(str(pixel)) == len(str(run[0])):
+            run.append(pixel)
+        else:
+            runs.append([pixel])
+    return [
+        ScanRange(f"{run[0]}_".encode(), next_prefix(f"{run[-1]}_".encode())) for run in runs
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class LsstConeHit:
     """One object in the cone: its newest ``pixel1024`` row, decoded."""
@@ -148,10 +166,10 @@ async def lsst_cone_search(
     """Objects whose newest ``pixel1024`` row (the position of its last source) lies within
     ``radius_arcsec`` of (ra, dec), nearest first; every pixel read in one store call."""
     pixels = disc_pixels(ra_deg, dec_deg, radius_arcsec / ARCSEC_PER_DEG, rubin.PIXEL_NSIDE)
-    ranges = [ScanRange.prefix(f"{p}_".encode()) for p in pixels.tolist()]
     types = await reader.types(rubin.PIXEL1024)
-    found = await reader.scan(rubin.PIXEL1024, ranges, None)
-    rows = [row for part in found for row in part]
+    found = await reader.scan(rubin.PIXEL1024, pixel_runs(pixels.tolist()), None)
+    wanted = {str(p).encode() for p in pixels.tolist()}
+    rows = [row for part in found for row in part if row[0].split(b"_", 1)[0] in wanted]
     if not rows:
         return []
     table = decode_columns(rows, types, [b"r:midpointMjdTai", b"r:ra", b"r:dec"])

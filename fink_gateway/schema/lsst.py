@@ -66,7 +66,7 @@ class LsstLightCurve:
 
     @resolver_field(description="Exposure midpoint (r:midpointMjdTai), MJD TAI.")
     def midpoint_mjd_tai(self) -> FloatSeries:
-        return FloatSeries(self._data.floats("midpointMjdTai"))
+        return FloatSeries(self._data.column("midpointMjdTai"))
 
     @resolver_field(description="Filter band (r:band): u, g, r, i, z or y.")
     def band(self) -> StringSeries:
@@ -74,19 +74,19 @@ class LsstLightCurve:
 
     @resolver_field(description="PSF flux on the difference image (r:psfFlux), nJy.")
     def psf_flux(self) -> FloatSeries:
-        return FloatSeries(self._data.floats("psfFlux"))
+        return FloatSeries(self._data.column("psfFlux"))
 
     @resolver_field(description="1σ uncertainty of psfFlux (r:psfFluxErr), nJy.")
     def psf_flux_err(self) -> FloatSeries:
-        return FloatSeries(self._data.floats("psfFluxErr"))
+        return FloatSeries(self._data.column("psfFluxErr"))
 
     @resolver_field(description="PSF flux on the science image (r:scienceFlux), nJy.")
     def science_flux(self) -> FloatSeries:
-        return FloatSeries(self._data.floats("scienceFlux"))
+        return FloatSeries(self._data.column("scienceFlux"))
 
     @resolver_field(description="1σ uncertainty of scienceFlux (r:scienceFluxErr), nJy.")
     def science_flux_err(self) -> FloatSeries:
-        return FloatSeries(self._data.floats("scienceFluxErr"))
+        return FloatSeries(self._data.column("scienceFluxErr"))
 
     @resolver_field(
         description="AB magnitude of psfFlux, 31.4 − 2.5 log10(psfFlux / nJy); null where the "
@@ -104,11 +104,11 @@ class LsstLightCurve:
 
     @resolver_field(description="Right ascension of each source (r:ra), degrees.")
     def ra(self) -> FloatSeries:
-        return FloatSeries(self._data.floats("ra"))
+        return FloatSeries(self._data.column("ra"))
 
     @resolver_field(description="Declination of each source (r:dec), degrees.")
     def dec(self) -> FloatSeries:
-        return FloatSeries(self._data.floats("dec"))
+        return FloatSeries(self._data.column("dec"))
 
     @resolver_field(description="Id of each source (r:diaSourceId, or r:diaForcedSourceId).")
     def source_id(self) -> StringSeries:
@@ -126,9 +126,12 @@ class LsstLightCurve:
 
 
 def _as_list(values: np.ndarray | list[Any]) -> list[Any]:
-    if isinstance(values, np.ndarray):
-        return [None if isinstance(v, float) and v != v else v for v in values.tolist()]
-    return values
+    """JSON values of a decoded column: NaN → None, float32 as its shortest text reads."""
+    if not isinstance(values, np.ndarray):
+        return values
+    if values.dtype == np.float32:
+        return [None if v != v else float(str(v)) for v in values]
+    return [None if isinstance(v, float) and v != v else v for v in values.tolist()]
 
 
 @strawberry.type(description="A Rubin LSST object (rubin.diaObject: its last alert's diaObject).")
@@ -209,7 +212,7 @@ _OBJECT_FAMILIES = {
 
 @strawberry.type(description="An LSST object found by a cone search, with its distance.")
 class DiaObjectMatch:
-    object: DiaObject
+    object: DiaObject = strawberry.field(description="The object (its pixel1024 row).")
     separation_arcsec: float = strawberry.field(description="Distance to the centre, arcsec.")
 
 
