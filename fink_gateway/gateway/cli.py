@@ -19,7 +19,7 @@ from fink_gateway.gateway.config import ConfigError, load_settings
 from fink_gateway.gateway.logs import log_handler
 from fink_gateway.gateway.progress import alert_progress
 from fink_gateway.ingest.pipeline import IngestReport, ingest_files, ingest_tables
-from fink_gateway.layout import tables
+from fink_gateway.layout import rubin, tables
 from fink_gateway.settings import Settings
 from fink_gateway.store.factory import open_store, parse_store_url
 from fink_gateway.store.interface import Store
@@ -193,13 +193,35 @@ def serve(
     )
 
 
+def _tags(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    for tag in value:
+        try:
+            rubin.tag_table(tag)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @store_option
 @cutouts_option
+@click.option(
+    "--lsst-tag",
+    "lsst_tags",
+    multiple=True,
+    callback=_tags,
+    help="The LSST alerts of these files passed this Fink filter (a file of its stream): "
+    "also write them to rubin.tag_<TAG>. Repeatable.",
+)
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], store: str | None, cutouts: bool | None
-           ) -> None:
+def ingest(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    store: str | None,
+    cutouts: bool | None,
+    lsst_tags: tuple[str, ...],
+) -> None:
     """Ingest Fink parquet files (ZTF or Rubin LSST), raw ZTF avro packets, SSO light-curve
     files, or folders; LSST alerts go to the tables of `lsst_table_prefix`."""
     url = _store_url(ctx, store)
@@ -210,7 +232,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], store: str | None, cutou
         with alert_progress(console, "ingest", None) as progress:
             return await ingest_files(
                 s, prefix, paths, with_cutouts=with_cutouts, progress=progress,
-                lsst_prefix=lsst_prefix,
+                lsst_prefix=lsst_prefix, lsst_tags=lsst_tags,
             )  # fmt: skip
 
     report = _run(ctx, url, work)

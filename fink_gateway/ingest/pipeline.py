@@ -9,7 +9,7 @@ to the tables of ``lsst_prefix`` (Fink's ``rubin`` by default).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,8 +58,12 @@ async def ingest_files(
     with_cutouts: bool = True,
     progress: Progress | None = None,
     lsst_prefix: str = RUBIN_PREFIX,
+    lsst_tags: Sequence[str] = (),
 ) -> IngestReport:
     """Ingest parquet/avro files and folders; failures are reported, not raised.
+
+    ``lsst_tags``: the Rubin alerts of these files are members of these Fink tags (the files
+    are a filter's stream) and also go to the ``tag_<tag>`` tables.
 
     ``with_cutouts`` concerns ZTF stamps; a Rubin ``cutouts`` row only says where the stamps
     are (the file's path), as in Fink, and is always written.
@@ -74,7 +78,7 @@ async def ingest_files(
             batch: Alerts | SsoLightcurves | LsstRows
             if is_lsst_table(table):  # Rubin alerts: every row built before any is put
                 check_lsst_prefix(prefix, lsst_prefix, str(path))
-                batch = lsst_rows(read_lsst_alerts(table, str(path)))
+                batch = lsst_rows(read_lsst_alerts(table, str(path)), lsst_tags)
             elif is_sso_lightcurve_table(table):  # Fink's SSO light-curve file, not alerts
                 batch = read_sso_lightcurves(table, str(path))
             else:

@@ -10,6 +10,7 @@ partitions), Solar System tables with characters 2–3 of the packed MPC designa
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -219,3 +220,26 @@ COLUMNS: dict[TableSpec, tuple[RubinColumn, ...]] = {
 """Every column Fink writes to each table, in Fink's order, as its catalog lists them (§4;
 fp's fields come from the forced-source records). A column whose value is null has no cell,
 but every column is named in the table's schema row."""
+
+
+TAG_PREFIX = "tag_"
+_TAG_NAME = re.compile(r"[a-z0-9][a-z0-9_]{0,63}")
+
+TAG_COLUMNS = table_columns(ROOT, _section("diaSource"), FINK_SOURCE)
+"""Columns of a ``rubin.tag_<tag>`` table (§4.8): root, the alert's diaSource and Fink's
+source-level values; no diaObject. ``r:salt`` is listed but never written (no salt there)."""
+
+
+def tag_table(tag: str) -> TableSpec:
+    """The table of one Fink filter tag (``rubin.tag_<tag>``, key ``<midpointMjdTai>_<id>``);
+    ValueError for a name that is not a tag (lower case, digits, ``_``)."""
+    if not _TAG_NAME.fullmatch(tag):
+        raise ValueError(f"{tag!r} is not a tag name (lower case letters, digits and _)")
+    return TableSpec(TAG_PREFIX + tag, "midpointMjdTai_diaObjectId", _RF, f"alerts tagged {tag}")
+
+
+def columns_of(spec: TableSpec) -> tuple[RubinColumn, ...]:
+    """The columns Fink writes to a Rubin table, tag tables included."""
+    if spec.suffix.startswith(TAG_PREFIX):
+        return TAG_COLUMNS
+    return COLUMNS[spec]

@@ -31,12 +31,22 @@ JD_TEXT_MIN = 1_000_000.0
 JD_TEXT_MAX = 10_000_000.0
 """JDs in [min, max) print with 7 integer digits, where text order follows numeric order
 up to the quirk above; no alert lies outside (JD 1e6 is −1975, JD 1e7 is 22666)."""
+MJD_TEXT_RANGE = (10_000.0, 100_000.0)
+"""MJDs with 5 integer digits: 1886-05 to 2132-08."""
 
 _COLUMNS = tuple(c.column for c in PIXEL_COLUMNS)
 
 
-def jd_key_range(prefix: bytes, since_jd: float | None, until_jd: float | None) -> ScanRange | None:
+def jd_key_range(
+    prefix: bytes,
+    since_jd: float | None,
+    until_jd: float | None,
+    text_range: tuple[float, float] = (JD_TEXT_MIN, JD_TEXT_MAX),
+) -> ScanRange | None:
     """Keys ``<prefix><jd text>_…`` holding every JD in [since, until] (None: unbounded).
+
+    ``text_range`` is where the dates of the keys print with one number of integer digits
+    (7 for JDs; pass ``MJD_TEXT_RANGE`` for keys that start with an MJD).
 
     The range may also hold a few rows just outside the window (filter them with
     :func:`jd_in_window`); None when the window holds no representable JD.
@@ -48,14 +58,15 @@ def jd_key_range(prefix: bytes, since_jd: float | None, until_jd: float | None) 
     (the byte after ``_``).
     """
     low, high = since_jd, until_jd
-    if (low is not None and low >= JD_TEXT_MAX) or (high is not None and high < JD_TEXT_MIN):
+    text_min, text_max = text_range
+    if (low is not None and low >= text_max) or (high is not None and high < text_min):
         return None
     if low is not None and high is not None and low > high:
         return None
-    start = prefix if low is None else prefix + repr(float(max(low, JD_TEXT_MIN))).encode()
+    start = prefix if low is None else prefix + repr(float(max(low, text_min))).encode()
     if high is None:
         return ScanRange(start, next_prefix(prefix))
-    text = repr(float(min(high, np.nextafter(JD_TEXT_MAX, 0.0))))
+    text = repr(float(min(high, np.nextafter(text_max, 0.0))))
     first_decimal = text[: text.index(".") + 2]
     return ScanRange(start, next_prefix(prefix + first_decimal.encode() + b"_"))
 

@@ -43,7 +43,7 @@ async def scan_kept(
     table: tables.TableSpec,
     found: ScanRange,
     after: bytes | None,
-    columns: Sequence[Column],
+    columns: Sequence[Column] | None,
     keep: Callable[[bytes, Cells], bool],
     need: int,
     batch: int,

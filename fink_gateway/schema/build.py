@@ -20,12 +20,15 @@ from fink_gateway.schema.extensions.parser_cache import ParserCache
 from fink_gateway.schema.extensions.telemetry import Telemetry
 from fink_gateway.schema.extensions.timeout import Timeout, bound_waiting_resolvers
 from fink_gateway.schema.lsst import LsstQuery
+from fink_gateway.schema.lsst_tags import LsstTagQuery
 from fink_gateway.schema.query import Query
 from fink_gateway.schema.scalars import SCALAR_MAP
 from fink_gateway.schema.sky_search import SkySearchQuery
 from fink_gateway.schema.sso import SolarSystemQuery
 
-QUERY_PARTS: tuple[type, ...] = (SolarSystemQuery, ArchiveQuery, LsstQuery, SkySearchQuery)
+QUERY_PARTS: tuple[type, ...] = (
+    SolarSystemQuery, ArchiveQuery, LsstQuery, LsstTagQuery, SkySearchQuery,
+)
 """Root query classes merged with :class:`Query` (one per area of the API)."""
 
 

@@ -40,7 +40,9 @@ def _exact(value: object) -> object:
     return value
 
 
-def _record(values: dict[str, object], families: dict[str, str], names: list[str] | None) -> JSON:
+def stored_record(
+    values: dict[str, object], families: dict[str, str], names: list[str] | None
+) -> JSON:
     """``{"r:qual": value}`` of the asked columns (all when ``names`` is None)."""
     out = {f"{families.get(q, 'r')}:{q}": _exact(v) for q, v in values.items()}
     if names is None:
@@ -48,7 +50,7 @@ def _record(values: dict[str, object], families: dict[str, str], names: list[str
     return JSON({n: out.get(n) for n in names})
 
 
-def _float(values: dict[str, object], name: str) -> float | None:
+def float_value(values: dict[str, object], name: str) -> float | None:
     value = values.get(name)
     return None if value is None else float(value)  # type: ignore[arg-type]
 
@@ -152,11 +154,11 @@ class DiaObject(SurveyObject):
 
     @resolver_field(description="Right ascension (r:ra), degrees.")
     def ra(self) -> float | None:
-        return _float(self._record.values, "ra")
+        return float_value(self._record.values, "ra")
 
     @resolver_field(description="Declination (r:dec), degrees.")
     def dec(self) -> float | None:
-        return _float(self._record.values, "dec")
+        return float_value(self._record.values, "dec")
 
     @resolver_field(description="Number of sources the object had (r:nDiaSources).")
     def n_dia_sources(self) -> int | None:
@@ -167,7 +169,7 @@ class DiaObject(SurveyObject):
         description="Midpoint of the first source Fink saw (f:firstDiaSourceMjdTaiFink), MJD TAI."
     )
     def first_dia_source_mjd_tai(self) -> float | None:
-        return _float(self._record.values, "firstDiaSourceMjdTaiFink")
+        return float_value(self._record.values, "firstDiaSourceMjdTaiFink")
 
     @resolver_field(description="Whether the alert is of a Solar System object (f:is_sso).")
     def is_sso(self) -> bool | None:
@@ -182,7 +184,7 @@ class DiaObject(SurveyObject):
         "64-bit integers as text."
     )
     def record(self, names: list[str] | None = None) -> JSON:
-        return _record(self._record.values, _OBJECT_FAMILIES, names)
+        return stored_record(self._record.values, _OBJECT_FAMILIES, names)
 
     @resolver_field(description="The object's sources (rubin.diaSource_static), oldest first.")
     async def lightcurve(self, info: Info) -> LsstLightCurve:

@@ -29,6 +29,8 @@ pytestmark = pytest.mark.anyio
 
 LSST_SAMPLE = TEST_DATA / "fink-lsst" / "rubin_sample_data_10_0.parquet"
 ZTF_SAMPLE = [p for p in SCIENCE_FILES if p.name == "science_20250114.parquet"]
+TAG = "sample_stream"
+"""The sample ingested as the stream of a filter of that name (every alert is a member)."""
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +56,9 @@ async def both(
     """One ZTF sample file and the LSST sample, ingested once per backend."""
     async with module_store(request.param, tmp_path_factory.mktemp("lsst")) as (store, prefix):
         files = [*ZTF_SAMPLE, LSST_SAMPLE]
-        report = await ingest_files(store, prefix, files, lsst_prefix=f"{prefix}.rubin")
+        report = await ingest_files(
+            store, prefix, files, lsst_prefix=f"{prefix}.rubin", lsst_tags=[TAG]
+        )
         assert not report.failures, report.failures
         yield Both(store, prefix)
 
@@ -205,3 +209,52 @@ async def test_one_query_asks_both_surveys(both: Both) -> None:
     assert first["object"]["name"] == str(lsst["diaObjectId"])
     assert first["separationArcsec"] == pytest.approx(0.0, abs=1e-6)
     assert first["object"]["lightcurve"]["length"] >= 1
+
+
+TAG_PAGE = """query T($tag: String!, $first: Int, $after: String, $since: String, $until: String) {
+  lsstAlertsByTag(tag: $tag, first: $first, after: $after, since: $since, until: $until) {
+    edges { cursor node { diaObjectId diaSourceId midpointMjdTai band psfFlux
+                          object { diaObjectId } } }
+    pageInfo { hasNextPage endCursor } } }"""
+
+
+def expected_tag_keys() -> list[tuple[float, int, int]]:
+    """(midpointMjdTai, diaObjectId, diaSourceId) of the tag rows, newest key first: one row
+    per key <mjd>_<diaObjectId> (the last alert written wins a shared key, as in Fink)."""
+    rows: dict[str, tuple[float, int, int]] = {}
+    for alert in sample_alerts():
+        s = alert["diaSource"]
+        rows[f"{s['midpointMjdTai']!r}_{s['diaObjectId']}"] = (
+            s["midpointMjdTai"], s["diaObjectId"], s["diaSourceId"]
+        )
+    return [rows[k] for k in sorted(rows, reverse=True)]
+
+
+async def test_tag_alerts_page_newest_first(both: Both) -> None:
+    assert ok(await both.run("{ lsstTags }"))["lsstTags"] == [TAG]
+    expected = expected_tag_keys()
+    got: list[dict[str, Any]] = []
+    after = None
+    for _ in range(10):
+        data = ok(await both.run(TAG_PAGE, {"tag": TAG, "first": 7, "after": after}))
+        page = data["lsstAlertsByTag"]
+        got += [e["node"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert [(n["midpointMjdTai"], int(n["diaObjectId"]), int(n["diaSourceId"])) for n in got] == (
+        expected
+    )
+    for node in got:  # Solar System alerts (diaObjectId 0) have no object
+        assert (node["object"] is None) == (node["diaObjectId"] == "0")
+
+
+async def test_tag_window_is_exact_and_unknown_tags_are_coded(both: Both) -> None:
+    expected = expected_tag_keys()
+    middle = expected[len(expected) // 2][0]
+    since_mjd_utc = middle - 37.0 / 86400  # the window is UTC, the keys TAI (37 s ahead)
+    data = ok(await both.run(TAG_PAGE, {"tag": TAG, "first": 100, "since": f"{since_mjd_utc!r}"}))
+    got = [e["node"]["midpointMjdTai"] for e in data["lsstAlertsByTag"]["edges"]]
+    assert got == [m for m, _, _ in expected if m >= middle - 1e-9]
+    bad = await both.run(TAG_PAGE, {"tag": "no_such_tag"})
+    assert bad.codes() == ["INVALID_ARGUMENT"] and TAG in bad.errors[0]["message"]

@@ -6,8 +6,11 @@ Rows follow Fink's bulk ingestion (what §9 checked against Fink's code): ``diaO
 alert they apply to. A put merges cells into a row, so across files the last write wins, as in
 Fink's streaming ingestion. Every table also gets one schema row per version pair.
 
-Tag tables (``rubin.tag_<tag>``) are not written: they hold the alerts that pass Fink's
-filters, which only Fink's results can say.
+Tag tables (``rubin.tag_<tag>``) hold the alerts that pass a Fink filter, which only Fink's
+results can say: they are written when the caller says the alerts are a tag's members (a
+file of a filter's stream, ``ingest --lsst-tag``), keyed ``<midpointMjdTai>_<diaObjectId>``
+for every alert (Solar System alerts, whose diaObjectId is 0, collide within a visit as in
+Fink).
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ class _Cells:
         of these rows only (the salt…). A column without a value writes no cell."""
         index = pa.array(rows, pa.int64())
         columns = []
-        for column in rubin.COLUMNS[spec]:
+        for column in rubin.columns_of(spec):
             if extra is not None and column.source in extra:
                 columns.append((column.column, encode_column(extra[column.source], column.type)))
             elif column.source in self.values:
@@ -87,8 +90,9 @@ def _latest(groups: Sequence[object], mjd: np.ndarray, rows: np.ndarray) -> np.n
     return np.array([r for r in rows.tolist() if mjd[r] == best[groups[r]]], dtype=np.int64)
 
 
-def lsst_rows(alerts: LsstAlerts) -> LsstRows:
-    """Every Rubin table's rows for these alerts (§4; tags left out, see the module doc)."""
+def lsst_rows(alerts: LsstAlerts, tags: Sequence[str] = ()) -> LsstRows:
+    """Every Rubin table's rows for these alerts (§4), and the rows of ``tags`` when the
+    alerts are those tags' members (a Fink filter's stream: every alert of it, §4.8)."""
     v = alerts.values
     cells = _Cells(v)
     mjd = v["diaSource.midpointMjdTai"].to_numpy(zero_copy_only=False)
@@ -162,12 +166,18 @@ def lsst_rows(alerts: LsstAlerts) -> LsstRows:
     )
 
     batches[rubin.FORCED] = _forced_rows(alerts.forced)
+    tag_keys = [
+        rubin.tag_key(m, i) for m, i in zip(mjd.tolist(), source_object_ids, strict=True)
+    ]
+    for tag in tags:
+        spec = rubin.tag_table(tag)
+        batches[spec] = cells.batch(tag_keys, spec, everyone)
     schema = {
         spec: [
-            schema_row(pair, {c.column: c.type for c in columns})
+            schema_row(pair, {c.column: c.type for c in rubin.columns_of(spec)})
             for pair in sorted(alerts.versions)
         ]
-        for spec, columns in rubin.COLUMNS.items()
+        for spec in [*rubin.COLUMNS, *(rubin.tag_table(t) for t in tags)]
     }
     return LsstRows(alerts.source, len(alerts), batches, schema)
 

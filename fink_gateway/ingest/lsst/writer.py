@@ -35,7 +35,7 @@ def check_lsst_prefix(prefix: str, lsst_prefix: str, source: str) -> None:
 async def write_lsst_rows(writer: AlertWriter, lsst_prefix: str, rows: LsstRows) -> int:
     """Create the Rubin tables if needed, put the rows and schema rows; returns the alerts."""
     store = writer.store
-    for spec in rubin.RUBIN_TABLES:
+    for spec in dict.fromkeys([*rubin.RUBIN_TABLES, *rows.batches]):
         await store.create_table(spec.name(lsst_prefix), spec.families)
 
     async def put(spec: TableSpec, batch: CellBatch) -> None:
