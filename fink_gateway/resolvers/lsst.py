@@ -8,6 +8,7 @@ answers for it (docs/fink-lsst.md §8.1). Ids are Python ints (64-bit, exact).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -112,9 +113,10 @@ async def load_sources(
     reader: Reader, spec: TableSpec, prefixes: Sequence[bytes]
 ) -> list[LsstSeries]:
     """All rows under each prefix of a source table (``diaSource_static``, ``fp``,
-    ``diaSource_sso``), sorted by ``midpointMjdTai``, in one store call."""
+    ``diaSource_sso``), sorted by ``midpointMjdTai``. Through the request's batching loader:
+    the light curves of every object of a query are read in one store call (and cached)."""
     types = await reader.types(spec)
-    found = await reader.scan(spec, [ScanRange.prefix(p) for p in prefixes], None)
+    found = await asyncio.gather(*(reader.rows_with_prefix(spec, p, ()) for p in prefixes))
     series = []
     for rows in found:
         mjd = np.array([float(k.rsplit(b"_", 1)[1]) for k, _ in rows], dtype=np.float64)
