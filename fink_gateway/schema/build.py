@@ -11,7 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import get_object_definition
 
-from fink_gateway.schema.archive import ArchiveQuery
+from fink_gateway.schema.archive import ARCHIVE_QUERIES
 from fink_gateway.schema.execution import fast_context_class
 from fink_gateway.schema.extensions.cost import QueryCost
 from fink_gateway.schema.extensions.document_limits import DocumentLimitSettings, document_limits
@@ -27,7 +27,7 @@ from fink_gateway.schema.sky_search import SkySearchQuery
 from fink_gateway.schema.sso import SolarSystemQuery
 
 QUERY_PARTS: tuple[type, ...] = (
-    SolarSystemQuery, ArchiveQuery, LsstQuery, LsstTagQuery, SkySearchQuery,
+    SolarSystemQuery, *ARCHIVE_QUERIES, LsstQuery, LsstTagQuery, SkySearchQuery,
 )
 """Root query classes merged with :class:`Query` (one per area of the API)."""
 

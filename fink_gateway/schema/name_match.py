@@ -10,6 +10,7 @@ import strawberry
 from fink_gateway.resolvers import args
 from fink_gateway.resolvers import resolve as names
 from fink_gateway.schema.fields import resolver_field
+from fink_gateway.schema.info import Info
 from fink_gateway.schema.scalars import BigInt
 from fink_gateway.science.times import iso_time
 
@@ -89,3 +90,40 @@ def object_match(e: names.ObjectEntry) -> ObjectMatch:
         object_id=e.object_id, candid=None if e.candid is None else BigInt(e.candid), jd=e.jd,
         ra=e.ra, dec=e.dec, cdsxmatch=e.cdsxmatch,
     )  # fmt: skip
+
+
+@strawberry.type
+class ResolveQuery:
+    @resolver_field(
+        description="Resolve a name offline through Fink's resolver tables (§5.2, §12). TNS: "
+        "a TNS name (prefix, case-insensitive) → its internal names; reverse: a ZTF objectId → "
+        "its TNS names (scans every key of tns_resolver). SSO: a Solar System object's name, "
+        "number or ZTF designation (exact; `autocomplete` for a prefix) → ssnamenr, name, "
+        "number; reverse: a ZTF objectId → the objects of its alerts' i:ssnamenr. OBJECT: a "
+        "ZTF objectId → its newest alerts' position and SIMBAD type (`reverse` has no effect)."
+    )
+    async def resolve(
+        self,
+        info: Info,
+        name: Annotated[str, strawberry.argument(description="The name (or objectId) to resolve.")],
+        kind: Annotated[ResolverKind, strawberry.argument(description="Which names.")],
+        reverse: Annotated[
+            bool, strawberry.argument(description="From a ZTF objectId to TNS or SSO names.")
+        ] = False,
+        autocomplete: Annotated[
+            bool, strawberry.argument(description="SSO forward: names that start with `name`.")
+        ] = False,
+        limit: Annotated[
+            int, strawberry.argument(description="Most matches returned (1 to the page cap).")
+        ] = 10,
+    ) -> list[ResolvedName]:
+        reader = info.context.reader
+        n = names.resolver_limit(limit, info.context.settings.limits.first_max)
+        if kind is ResolverKind.TNS:
+            finder = names.reverse_tns if reverse else names.resolve_tns
+            return [tns_match(e) for e in await finder(reader, name, n)]
+        if kind is ResolverKind.SSO:
+            if reverse:
+                return [sso_match(e) for e in await names.reverse_sso(reader, name, n)]
+            return [sso_match(e) for e in await names.resolve_sso(reader, name, n, autocomplete)]
+        return [object_match(e) for e in await names.resolve_object(reader, name, n)]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from fink_gateway.resolvers import statistics as stats
+from fink_gateway.schema.fields import resolver_field
+from fink_gateway.schema.info import Info
 
 
 @strawberry.type(description="Alerts of one classification label in one night.")
@@ -42,3 +46,23 @@ def night_statistics(n: stats.NightCounts) -> NightStatistics:
         simbad_extragalactic=n.simbad_extragalactic,
         classes=[ClassCount(class_=k, count=v) for k, v in n.classes.items()],
     )  # fmt: skip
+
+
+@strawberry.type
+class StatisticsQuery:
+    @resolver_field(
+        description="Per-night counts (statistics_class, §11) of every night whose UTC date "
+        "starts with `date`, oldest first."
+    )
+    async def statistics(
+        self,
+        info: Info,
+        date: Annotated[
+            str,
+            strawberry.argument(
+                description="A year, month or day (UTC): 'YYYY', 'YYYYMM', 'YYYYMMDD', "
+                "'YYYY-MM' or 'YYYY-MM-DD'."
+            ),
+        ],
+    ) -> list[NightStatistics]:
+        return [night_statistics(n) for n in await stats.load_statistics(info.context.reader, date)]

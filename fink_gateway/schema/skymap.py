@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
+from strawberry.file_uploads import Upload
 
 from fink_gateway.resolvers import skymap as gw
 from fink_gateway.resolvers.object_plan import object_plan
@@ -70,3 +73,42 @@ def skymap_of(result: gw.SkymapResult) -> Skymap:
         n_pixels=len(result.region.pixels), area=result.region.area_deg2,
         window_start=result.window[0], window_end=result.window[1],
     )  # fmt: skip
+
+
+@strawberry.type
+class SkymapQuery:
+    @resolver_field(
+        description="Objects first detected inside a gravitational-wave sky map's credible "
+        "region around the event (§11): the bayestar map is uploaded (`bayestar`, multipart "
+        "request) or read from the server's sky-map folder (`path`, disabled unless "
+        "configured). The window on first detection is [T − daysBefore, T + daysAfter], T the "
+        "map's DATE-OBS (Fink's code scans [T − before, T − before + after]); objects whose "
+        "latest alert is more than daysAfter after their first detection are left out."
+    )
+    async def skymap(
+        self,
+        info: Info,
+        credible_level: Annotated[
+            float,
+            strawberry.argument(description="Credible level of the region, in (0, 1], e.g. 0.9."),
+        ],
+        path: Annotated[
+            str | None,
+            strawberry.argument(description="A map file in the server's sky-map folder."),
+        ] = None,
+        bayestar: Annotated[
+            Upload | None,
+            strawberry.argument(description="The map (bayestar.fits or .fits.gz), uploaded."),
+        ] = None,
+        days_before: Annotated[
+            float, strawberry.argument(description="Window start before T, days (0–7).")
+        ] = 1.0,
+        days_after: Annotated[
+            float, strawberry.argument(description="Window end after T, days (0–14).")
+        ] = 6.0,
+    ) -> Skymap:
+        settings = info.context.settings.skymap
+        level, before, after = gw.skymap_arguments(credible_level, days_before, days_after)
+        sky_map = await gw.load_sky_map(path, bayestar, settings.folder, settings.max_bytes)
+        result = await gw.skymap_search(info.context.reader, sky_map, level, before, after)
+        return skymap_of(result)

@@ -1,6 +1,6 @@
-"""``ArchiveQuery`` and the cutout fields through the schema, in process (and one multipart
-upload over HTTP): tracklets, resolve, statistics, anomalies, skymap, ``Alert.cutout`` and
-``Object.cutouts``, on both backends.
+"""The archive queries (schema/archive.py) and the cutout fields through the schema, in
+process (and one multipart upload over HTTP): tracklets, resolve, statistics, anomalies,
+skymap, ``Alert.cutout`` and ``Object.cutouts``, on both backends.
 
 One store per backend is filled ONCE for the module: the science samples with their stamps,
 demo alerts without stamps, alerts placed in the shared bayestar map, a few TNS entries.
@@ -30,7 +30,6 @@ from fink_gateway.ingest.pipeline import ingest_tables
 from fink_gateway.ingest.writer import AlertWriter
 from fink_gateway.layout import tables
 from fink_gateway.resolvers.args import encode_cursor
-from fink_gateway.schema.archive import ArchiveQuery
 from fink_gateway.schema.build import build_schema
 from fink_gateway.settings import Settings, SkymapSettings
 from fink_gateway.store.interface import Store
@@ -42,7 +41,7 @@ from tests.schema.conftest import Executed, execute_in_process
 
 pytestmark = pytest.mark.anyio
 
-SCHEMA = build_schema(extra_queries=(ArchiveQuery,))
+SCHEMA = build_schema()
 SETTINGS = Settings(skymap=SkymapSettings(folder=str(BAYESTAR.parent)))
 BENOIT = "ZTF25aabvany"  # one alert of asteroid 8467, with stamps
 SUPERLUMINOUS = "ZTF25aatmfzy"  # three alerts with stamps
