@@ -8,20 +8,20 @@ travel as ``BigInt`` text. ``record`` gives any stored column by its Fink name (
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from typing import Any
 
 import numpy as np
 import strawberry
 from strawberry.scalars import JSON
 
 from fink_gateway.layout import rubin
-from fink_gateway.resolvers import args
+from fink_gateway.layout.tables import TableSpec
 from fink_gateway.resolvers import lsst as resolver
 from fink_gateway.resolvers.lsst import LsstRecord, LsstSeries
+from fink_gateway.schema.arguments import ConeDec, ConeRa, ConeRadius, cone_of
 from fink_gateway.schema.fields import resolver_field
 from fink_gateway.schema.info import Info
 from fink_gateway.schema.scalars import (
-    Angle,
     BigInt,
     FloatSeries,
     StringSeries,
@@ -188,18 +188,15 @@ class DiaObject(SurveyObject):
 
     @resolver_field(description="The object's sources (rubin.diaSource_static), oldest first.")
     async def lightcurve(self, info: Info) -> LsstLightCurve:
-        oid = int(self._record.key.split(b"_", 1)[1])
-        reader = info.context.lsst_reader
-        prefix = rubin.object_sources_prefix(oid)
-        (series,) = await resolver.load_sources(reader, rubin.DIA_SOURCE, [prefix])
-        return LsstLightCurve(_data=series)
+        return await self._points(info, rubin.DIA_SOURCE)
 
     @resolver_field(description="The object's forced photometry (rubin.fp), oldest first.")
     async def forced_photometry(self, info: Info) -> LsstLightCurve:
-        oid = int(self._record.key.split(b"_", 1)[1])
-        reader = info.context.lsst_reader
-        prefix = rubin.object_sources_prefix(oid)
-        (series,) = await resolver.load_sources(reader, rubin.FORCED, [prefix])
+        return await self._points(info, rubin.FORCED)
+
+    async def _points(self, info: Info, spec: TableSpec) -> LsstLightCurve:
+        prefix = rubin.object_sources_prefix(int(self._record.key.split(b"_", 1)[1]))
+        (series,) = await resolver.load_sources(info.context.lsst_reader, spec, [prefix])
         return LsstLightCurve(_data=series)
 
 
@@ -254,14 +251,11 @@ class LsstQuery:
     async def lsst_conesearch(
         self,
         info: Info,
-        ra: Annotated[Angle, strawberry.argument(description="Right ascension of the centre.")],
-        dec: Annotated[Angle, strawberry.argument(description="Declination of the centre.")],
-        radius: Annotated[float, strawberry.argument(description="Radius, arcsec.")],
+        ra: ConeRa,
+        dec: ConeDec,
+        radius: ConeRadius,
     ) -> list[DiaObjectMatch]:
-        limits = info.context.settings.limits
-        ra_deg = args.right_ascension(cast(float | str, ra))
-        dec_deg = args.declination(cast(float | str, dec))
-        radius_arcsec = args.radius_arcsec(radius, limits.cone_radius_max_arcsec)
+        ra_deg, dec_deg, radius_arcsec = cone_of(info, ra, dec, radius)
         reader = info.context.lsst_reader
         hits = await resolver.lsst_cone_search(reader, ra_deg, dec_deg, radius_arcsec)
         return [

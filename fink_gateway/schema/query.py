@@ -13,14 +13,21 @@ from fink_gateway.resolvers.columns import FIELD_OF_COLUMN
 from fink_gateway.resolvers.object_plan import object_plan
 from fink_gateway.resolvers.objects import load_objects
 from fink_gateway.schema import search
-from fink_gateway.schema.arguments import After, First, SinceOrFinkStart, UntilOrNow
+from fink_gateway.schema.arguments import (
+    After,
+    ConeDec,
+    ConeRa,
+    ConeRadius,
+    First,
+    SinceOrFinkStart,
+    UntilOrNow,
+)
 from fink_gateway.schema.catalog import ClassInfo, Column
 from fink_gateway.schema.enums import Trend
 from fink_gateway.schema.fields import resolver_field
 from fink_gateway.schema.info import Info, selected_fields
 from fink_gateway.schema.object import Object
 from fink_gateway.schema.pagination import AlertConnection
-from fink_gateway.schema.scalars import Angle
 from fink_gateway.schema.search import ConeMatchConnection
 
 
@@ -74,24 +81,9 @@ class Query:
     async def conesearch(
         self,
         info: Info,
-        ra: Annotated[
-            Angle,
-            strawberry.argument(
-                description="Right ascension of the centre (ICRS): degrees (92.4445778) or "
-                "sexagesimal hours ('6h09m46.7s', '06:09:46.7'); within [0, 360) deg."
-            ),
-        ],
-        dec: Annotated[
-            Angle,
-            strawberry.argument(
-                description="Declination of the centre (ICRS): degrees (35.5722176) or "
-                "sexagesimal ('+35d34m20s', '35:34:20'); within [-90, 90] deg."
-            ),
-        ],
-        radius: Annotated[
-            float,
-            strawberry.argument(description="Cone radius, arcsec (> 0; at most 18000 by default)."),
-        ],
+        ra: ConeRa,
+        dec: ConeDec,
+        radius: ConeRadius,
         since: Annotated[
             str | None,
             strawberry.argument(

@@ -16,6 +16,7 @@ from fink_gateway.resolvers.object_plan import object_plan
 from fink_gateway.resolvers.objects import load_objects
 from fink_gateway.resolvers.selection import field_selection
 from fink_gateway.schema.alert import Alert, alert_from_record
+from fink_gateway.schema.arguments import cone_of
 from fink_gateway.schema.catalog import ClassInfo
 from fink_gateway.schema.enums import ClassificationSource, Trend
 from fink_gateway.schema.fields import resolver_field
@@ -81,8 +82,7 @@ async def conesearch(
 ) -> ConeMatchConnection:
     """The ``conesearch`` query: validate every argument, search, page, wrap."""
     limits = info.context.settings.limits
-    ra_deg, dec_deg = args.right_ascension(ra), args.declination(dec)
-    radius_arcsec = args.radius_arcsec(radius, limits.cone_radius_max_arcsec)
+    ra_deg, dec_deg, radius_arcsec = cone_of(info, ra, dec, radius)
     since_jd, until_jd = args.date_window(since, until)
     size = args.page_size(first, limits.first_default, limits.first_max)
     position = cone.cone_position(after)

@@ -9,14 +9,13 @@ from typing import Annotated, cast
 import strawberry
 
 from fink_gateway.layout import rubin
-from fink_gateway.resolvers import args
 from fink_gateway.resolvers import conesearch as cone
 from fink_gateway.resolvers import lsst as lsst_resolver
 from fink_gateway.resolvers.lsst import LsstRecord
+from fink_gateway.schema.arguments import ConeDec, ConeRa, ConeRadius, cone_of
 from fink_gateway.schema.fields import resolver_field
 from fink_gateway.schema.info import Info
 from fink_gateway.schema.lsst import DiaObject
-from fink_gateway.schema.scalars import Angle
 from fink_gateway.schema.search import object_of_match
 from fink_gateway.schema.survey import Survey, SurveyObject
 
@@ -47,17 +46,14 @@ class SkySearchQuery:
     async def sky_search(
         self,
         info: Info,
-        ra: Annotated[Angle, strawberry.argument(description="Right ascension of the centre.")],
-        dec: Annotated[Angle, strawberry.argument(description="Declination of the centre.")],
-        radius: Annotated[float, strawberry.argument(description="Radius, arcsec.")],
+        ra: ConeRa,
+        dec: ConeDec,
+        radius: ConeRadius,
         surveys: Annotated[
             list[Survey] | None, strawberry.argument(description="Surveys to search (default all).")
         ] = None,
     ) -> list[SkyMatch]:
-        limits = info.context.settings.limits
-        ra_deg = args.right_ascension(cast(float | str, ra))
-        dec_deg = args.declination(cast(float | str, dec))
-        radius_arcsec = args.radius_arcsec(radius, limits.cone_radius_max_arcsec)
+        ra_deg, dec_deg, radius_arcsec = cone_of(info, ra, dec, radius)
         wanted = set(surveys or list(Survey))
         searches = []
         if Survey.ZTF in wanted:

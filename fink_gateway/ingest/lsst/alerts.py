@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 
 from fink_gateway.errors import IngestError
 from fink_gateway.layout import rubin
+from fink_gateway.layout.columns import ARROW_TYPES
 from fink_gateway.layout.lsst_fields import CATALOG_TYPES, SECTIONS
 
 SUPPORTED_MAJOR = 10
@@ -50,15 +51,6 @@ EXACT_IDS = {
 }
 """Ids that may come as lossy float64 → their exact int64 twin (§9.1)."""
 
-ARROW_TYPES = {
-    "integer": pa.int32(),
-    "long": pa.int64(),
-    "float": pa.float32(),
-    "double": pa.float64(),
-    "string": pa.string(),
-    "boolean": pa.bool_(),
-}
-"""Catalog type → the arrow type cells of that type are encoded from."""
 
 _VERSION = re.compile(r"lsst\.v(\d+)_(\d+)")
 _EXACT_FLOAT = 2.0**53
