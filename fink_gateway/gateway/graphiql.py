@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from fink_gateway.resolvers.examples import ExampleTarget, example_queries
+from fink_gateway.resolvers.lsst_examples import LsstExampleTarget
 
 STATIC = Path(__file__).parent / "static"
 VENDOR = STATIC / "vendor"
@@ -25,11 +26,12 @@ def assets_are_local() -> bool:
     return all((VENDOR / name).is_file() for name in _CDN)
 
 
-def graphiql_html(target: ExampleTarget) -> str:
-    """The page, with the example queries as GraphiQL tabs (the first is the default)."""
+def graphiql_html(target: ExampleTarget, lsst: LsstExampleTarget | None = None) -> str:
+    """The page, with the example queries as GraphiQL tabs (the first is the default; LSST
+    tabs when ``lsst`` names LSST data)."""
     template = resources.files("fink_gateway.gateway").joinpath("templates/graphiql.html")
     html = template.read_text(encoding="utf-8")
-    tabs = [{"query": query} for _, query in example_queries(target)]
+    tabs = [{"query": query} for _, query in example_queries(target, lsst)]
     tabs_js = json.dumps(tabs).replace("</", "<\\/")
     if assets_are_local():
         html = html.replace("{{assets}}", f"{STATIC_URL}/vendor")

@@ -1,4 +1,5 @@
-"""Example queries for GraphiQL that work on whatever data the store holds."""
+"""Example queries for GraphiQL that work on whatever data the store holds (the LSST ones
+in :mod:`~fink_gateway.resolvers.lsst_examples`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from fink_gateway.layout import tables
 from fink_gateway.loaders.decoding import decode_record
 from fink_gateway.loaders.reader import Reader
+from fink_gateway.resolvers.lsst_examples import LsstExampleTarget, lsst_example_queries
 from fink_gateway.store.types import ScanRange
 
 _PREFERRED_CLASSES = ("Early SN Ia candidate", "SN candidate", "Kilonova candidate")
@@ -46,8 +48,16 @@ async def example_target(reader: Reader) -> ExampleTarget:
     return ExampleTarget(*_DEFAULT, "SN candidate")
 
 
-def example_queries(target: ExampleTarget) -> list[tuple[str, str]]:
-    """(tab title, query) pairs; the first is GraphiQL's default query."""
+def example_queries(
+    target: ExampleTarget, lsst: LsstExampleTarget | None = None
+) -> list[tuple[str, str]]:
+    """(tab title, query) pairs; the first is GraphiQL's default query. The LSST tabs come
+    when the store holds LSST data (``lsst``)."""
+    lsst_tabs = [] if lsst is None else lsst_example_queries(lsst)
+    return _ztf_queries(target) + lsst_tabs
+
+
+def _ztf_queries(target: ExampleTarget) -> list[tuple[str, str]]:
     oid, ra, dec = target.object_id, round(target.ra, 6), round(target.dec, 6)
     return [
         (
