@@ -136,7 +136,7 @@ export function findPlottables(data, selection = RAW) {
   visit(data, selection, { path: [], pathText: "", owner: null, parent: null, field: null,
     chain: [] });
   for (const group of phaseGroups.values()) {
-    if (group.observations || group.models.length) found.phaseCurves.push(group);
+    if (group.observations || group.models.length || group.status) found.phaseCurves.push(group);
   }
   return found;
 }
