@@ -2,8 +2,9 @@
 through ``node/plots.mjs``) against a gateway serving the Fink samples (with cutouts), the SSO
 light-curve file and demo alerts. One server and one browser run for the module: each test
 checks one scenario of that run against the JSON the panel drew from — every trace's points
-are the result's, per band and tag. Screenshots go to ``var/artifacts/plots/`` (CI keeps
-``var/artifacts``), their paths printed."""
+are the result's, per band and tag. A screenshot of each scenario goes to
+``var/screenshots/plots/`` (its path printed): CI (``.ci/run``) has no artifact store, so they
+stay on the machine that ran the tests."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from tests.conformance.conftest import CHROMIUM, missing, node_tool, run_node
 from tests.data_paths import FINK_ZTF, SCIENCE_FILES
 from tests.live_server import serve_in_thread
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "artifacts" / "plots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "plots"
 SSO_FILE = FINK_ZTF / "sso_lightcurves_with_ephemerides_202504.parquet"
 DEMO_ALERTS = 1000
 DEMO_SEED = 11
@@ -271,12 +272,12 @@ def browser(
     if not assets_are_local():
         missing("GraphiQL's and Plotly's files are not in fink_gateway/gateway/static/vendor: "
                 "run scripts/fetch-graphiql")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.iterdir():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.iterdir():
         old.unlink()
     path = tmp_path_factory.mktemp("plots-scenarios") / "scenarios.json"
     path.write_text(json.dumps(scenarios(most_observed_variable_star())))
-    out = run_node([*command, plots_url, str(path), str(ARTIFACTS), str(CHROMIUM)], timeout_s=240)
+    out = run_node([*command, plots_url, str(path), str(SCREENSHOTS), str(CHROMIUM)], timeout_s=240)
     out["plotsUrl"] = plots_url
     return out
 
@@ -335,7 +336,7 @@ def test_plots_page_uses_only_the_gateways_files(
     assert outside == []
     assert browser["openedOnFirstVisit"]
     with capsys.disabled():
-        print(f"\nPlots panel screenshots: {ARTIFACTS}/*.png")
+        print(f"\nPlots panel screenshots: {SCREENSHOTS}/*.png")
 
 
 # --- light curves -------------------------------------------------------------------------
