@@ -69,10 +69,17 @@ def skymap_response() -> dict[str, Any]:
     ]}}}
 
 
+EXAMPLE_TABS = {0: "lightcurve", 1: "sky", 2: "lightcurve", 3: "period", 4: "phasecurve",
+                5: "cutouts"}
+"""GraphiQL's example tabs (``resolvers/examples.py``) and the plot each one's result gives."""
+
+
 def scenarios(variable_star: str) -> list[dict[str, Any]]:
-    """What the browser does, one scenario per kind of plot (see node/plots.mjs)."""
+    """What the browser does: the example tabs as served, then one scenario per kind of plot
+    (see node/plots.mjs)."""
     ra, dec, radius = CONE
     return [
+        *({"name": f"tab{index}", "tab": index} for index in EXAMPLE_TABS),
         {
             "name": "lightcurve",
             "query": f"""query LightCurve {{
@@ -245,8 +252,9 @@ async def _fill(path: Path) -> None:
     try:
         report = await ingest_files(store, "ztf", [*SCIENCE_FILES, SSO_FILE], with_cutouts=True)
         assert not report.failures, report.failures
-        demo = pa.concat_tables(generate_alerts(DEMO_ALERTS, DEMO_SEED, with_cutouts=False))
-        await ingest_tables(store, "ztf", [demo], source="demo", with_cutouts=False)
+        # with stamps: the example tabs name demo objects, whose cutouts the panel then shows
+        demo = pa.concat_tables(generate_alerts(DEMO_ALERTS, DEMO_SEED, with_cutouts=True))
+        await ingest_tables(store, "ztf", [demo], source="demo", with_cutouts=True)
     finally:
         await store.close()
 
@@ -337,6 +345,14 @@ def test_plots_page_uses_only_the_gateways_files(
     assert browser["openedOnFirstVisit"]
     with capsys.disabled():
         print(f"\nPlots panel screenshots: {SCREENSHOTS}/*.png")
+
+
+@pytest.mark.parametrize(("tab", "kind"), EXAMPLE_TABS.items())
+def test_plots_example_tabs_give_their_plot(browser: dict[str, Any], tab: int, kind: str) -> None:
+    record = scenario(browser, f"tab{tab}")
+    data_of(record)  # no errors
+    assert kind in record["sections"], (record["query"], record["sections"], record["notes"])
+    assert record["notes"] == []  # a fit that failed, a match without position... would say
 
 
 # --- light curves -------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 //
 // Usage: node plots.mjs http://127.0.0.1:PORT/graphql SCENARIOS.json OUTDIR [CHROMIUM]
 // A scenario: {name, query, variables?, response? (inject instead of running),
+//   or {name, tab}: run GraphiQL's example tab of that index as it stands,
 //   clicks?: [{selector, label}] (inside the panel; recorded under after[label]),
 //   downloads?: true (click each PNG/SVG button of the first figure),
 //   example?: kind (click the hint's example link of that kind, run it, record it),
@@ -92,8 +93,23 @@ async function settled(page) {
 }
 
 async function run(page, scenario) {
+  if (scenario.tab !== undefined) {
+    await page.locator(".graphiql-tab-button").nth(scenario.tab).click();
+    await page.waitForFunction((index) => document.querySelectorAll(".graphiql-tab")[index]
+      ?.classList.contains("graphiql-tab-active"), scenario.tab);
+    await page.waitForTimeout(200);
+  }
   await setEditor(page, "response", "");
   await page.waitForFunction(() => document.querySelector(".fink-plots")?.dataset.state === "empty");
+  if (scenario.tab !== undefined) {
+    await page.locator("button.graphiql-execute-button").click();
+    await page.waitForFunction(() => {
+      const cm = document.querySelector(".result-window .CodeMirror")?.CodeMirror;
+      return cm && cm.getValue().trim().startsWith("{");
+    });
+    await settled(page);
+    return;
+  }
   await setEditor(page, "query", scenario.query);
   await setEditor(page, "variables", scenario.variables ? JSON.stringify(scenario.variables) : "");
   // GraphiQL takes the operation name from the query a moment later (the tab's title says
@@ -120,6 +136,7 @@ async function play(page, scenario) {
   await run(page, scenario);
   const record = await snapshot(page);
   record.response = await getEditor(page, "response");
+  record.query = await getEditor(page, "query");
   if (scenario.screenshot) {
     await page.screenshot({ path: join(outdir, scenario.screenshot) });
     record.screenshot = join(outdir, scenario.screenshot);
