@@ -9,6 +9,7 @@ stay on the machine that ran the tests."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import math
 from collections import Counter
@@ -25,6 +26,7 @@ from fink_gateway.gateway.app import build_app
 from fink_gateway.gateway.config import Settings
 from fink_gateway.gateway.graphiql import assets_are_local
 from fink_gateway.ingest.pipeline import ingest_files, ingest_tables
+from fink_gateway.settings import LimitSettings
 from fink_gateway.store.embedded import EmbeddedStore
 from tests.conformance.conftest import CHROMIUM, missing, node_tool, run_node
 from tests.data_paths import FINK_ZTF, SCIENCE_FILES
@@ -264,7 +266,10 @@ def plots_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """GraphiQL's URL on a gateway serving the samples, the SSO file and demo alerts."""
     path = tmp_path_factory.mktemp("plots") / "store.db"
     asyncio.run(_fill(path))
-    app = build_app(Settings(store=str(path)), EmbeddedStore(path), "ztf")
+    # the first fits start the worker processes (and import sbpy): on a loaded 2-core machine
+    # that alone can pass the default 10 s, and request time limits are not under test here
+    limits = dataclasses.replace(LimitSettings(), timeout_seconds=120.0)
+    app = build_app(Settings(store=str(path), limits=limits), EmbeddedStore(path), "ztf")
     with serve_in_thread(app) as url:
         yield f"{url}/graphql"
 
@@ -285,7 +290,7 @@ def browser(
         old.unlink()
     path = tmp_path_factory.mktemp("plots-scenarios") / "scenarios.json"
     path.write_text(json.dumps(scenarios(most_observed_variable_star())))
-    out = run_node([*command, plots_url, str(path), str(SCREENSHOTS), str(CHROMIUM)], timeout_s=240)
+    out = run_node([*command, plots_url, str(path), str(SCREENSHOTS), str(CHROMIUM)], timeout_s=480)
     out["plotsUrl"] = plots_url
     return out
 

@@ -24,7 +24,7 @@ if (!url || !scenariosPath || !outdir) {
 }
 const scenarios = JSON.parse(readFileSync(scenariosPath, "utf8"));
 
-const TIMEOUT = 30000;
+const TIMEOUT = 90000; // a first fit starts worker processes: slow on a loaded machine
 const DONE = ["ready", "hint", "error"];
 const userDataDir = mkdtempSync(join(tmpdir(), "plots-chromium-"));
 const context = await chromium.launchPersistentContext(userDataDir, {
