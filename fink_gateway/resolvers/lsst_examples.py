@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from fink_gateway.layout import rubin
 from fink_gateway.loaders.reader import Reader
+from fink_gateway.resolvers.example_query import ExampleQuery
 from fink_gateway.resolvers.lsst import load_dia_objects
 from fink_gateway.science.designations import unpack_designation
 from fink_gateway.store.types import ScanRange
@@ -64,13 +65,13 @@ async def example_lsst_target(reader: Reader) -> LsstExampleTarget | None:
     return LsstExampleTarget(*chosen, designation)
 
 
-def lsst_example_queries(target: LsstExampleTarget) -> list[tuple[str, str]]:
-    """(tab title, query) pairs on ``target``'s data."""
-    tabs = []
+def lsst_example_queries(target: LsstExampleTarget) -> list[ExampleQuery]:
+    """GraphiQL tabs on ``target``'s data."""
+    tabs: list[ExampleQuery] = []
     if target.dia_object_id is not None:
         oid, ra, dec = target.dia_object_id, round(target.ra, 6), round(target.dec, 6)
         tabs += [
-            (
+            ExampleQuery(
                 "An LSST object's light curve and forced photometry",
                 f"""# A Rubin LSST object: its sources (rubin.diaSource_static) and forced
 # photometry (rubin.fp). Fluxes in nJy on the difference image, times MJD TAI;
@@ -86,8 +87,9 @@ query LsstLightCurve {{
   }}
 }}
 """,
+                "lightcurve",
             ),
-            (
+            ExampleQuery(
                 "LSST cone search",
                 f"""# LSST objects whose last source is within 30 arcmin (rubin.pixel1024),
 # nearest first.
@@ -102,8 +104,9 @@ query LsstCone {{
   }}
 }}
 """,
+                "sky",
             ),
-            (
+            ExampleQuery(
                 "Both surveys in one cone",
                 f"""# ZTF and LSST objects within 3 degrees, nearest first: each match is its
 # survey's own type, so fragments pick the fields of each.
@@ -127,11 +130,12 @@ query BothSurveys {{
   }}
 }}
 """,
+                "sky",
             ),
         ]
     if target.designation is not None:
         tabs.append(
-            (
+            ExampleQuery(
                 "An asteroid seen by LSST",
                 f"""# A Solar System object's LSST sources (rubin.diaSource_sso), by its
 # provisional designation, packed or not; any stored column by its Fink name.
@@ -151,6 +155,7 @@ query LsstAsteroid {{
   }}
 }}
 """,
+                "lightcurve",
             )
         )
     return tabs

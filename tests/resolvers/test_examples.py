@@ -92,8 +92,8 @@ async def test_example_targets_are_in_the_served_data(served: Served) -> None:
 async def test_every_example_tab_runs_without_errors(served: Served) -> None:
     target, lsst = await served.targets()
     assert lsst is not None
-    tabs = dict(example_queries(target, lsst))
-    assert len(tabs) == 3 + 4
+    tabs = {e.title: e.query for e in example_queries(target, lsst)}
+    assert len(tabs) == 6 + 4
     data = {}
     for title, query in tabs.items():
         result = await execute_in_process(SCHEMA, served.services(), query)
@@ -119,10 +119,13 @@ async def test_every_example_tab_runs_without_errors(served: Served) -> None:
 
 def test_without_lsst_data_graphiql_has_only_the_ztf_tabs(tmp_path: Path) -> None:
     target = ExampleTarget("ZTF21abfmbix", 92.4445778, 35.5722176, "SN candidate")
-    assert [title for title, _ in example_queries(target)] == [
+    assert [e.title for e in example_queries(target)] == [
         "An object's light curve with upper limits",
         "Cone search with light curves",
         "Latest early SN Ia candidates",
+        "A variable star's period",
+        "An asteroid's phase curve",
+        "An object's cutouts",
     ]
     app = build_app(Settings(), EmbeddedStore(tmp_path / "empty.db"), "ztf")
     with TestClient(app) as client:  # no table at all: the page still comes, without LSST
