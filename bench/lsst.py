@@ -30,7 +30,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import best_of, drop_prefix, write_section
+from bench.common import best_of, drop_prefix, report_run, round_trips_table, store_kind
 from fink_gateway.demo.lsst import generate_lsst_alerts
 from fink_gateway.gateway.context import Services
 from fink_gateway.gateway.graphql_view import encode_response
@@ -152,7 +152,7 @@ async def main(args: argparse.Namespace) -> str:
             await drop_prefix(store, PREFIX)
         await store.close()
         tmp.cleanup()
-    kind = "HBase" if url.startswith("hbase://") else "embedded"
+    kind = store_kind(args.store)
     per_object = first["points"] / len(top)
     lines = [
         f"Store: {kind}. Data: {args.alerts:,} demo LSST alerts (seed 1, {len(ids):,} objects, "
@@ -170,9 +170,7 @@ async def main(args: argparse.Namespace) -> str:
         "",
         "L2, store round trips of `lsstObjects(diaObjectIds) { lightcurve { … } }`:",
         "",
-        "| K objects | " + " | ".join(str(k) for k, _ in trips) + " |",
-        "|---|" + "---|" * len(trips),
-        "| round trips | " + " | ".join(str(t) for _, t in trips) + " |",
+        *round_trips_table(trips),
     ]
     return "\n".join(lines)
 
@@ -183,8 +181,4 @@ if __name__ == "__main__":
     parser.add_argument("--store", help="store URL (default: a temporary embedded file)")
     parser.add_argument("--output", type=Path, help="BENCHMARKS.md to update")
     ns = parser.parse_args()
-    text = asyncio.run(main(ns))
-    print(text)
-    if ns.output:
-        kind = "HBase" if (ns.store or "").startswith("hbase://") else "embedded"
-        write_section(ns.output, f"LSST light curves ({kind})", text)
+    report_run(asyncio.run(main(ns)), ns.output, "LSST light curves", ns.store)
