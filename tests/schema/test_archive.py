@@ -31,7 +31,7 @@ from fink_gateway.ingest.writer import AlertWriter
 from fink_gateway.layout import tables
 from fink_gateway.resolvers.args import encode_cursor
 from fink_gateway.schema.build import build_schema
-from fink_gateway.settings import Settings, SkymapSettings
+from fink_gateway.settings import LimitSettings, Settings, SkymapSettings
 from fink_gateway.store.interface import Store
 from tests.archive_data import BAYESTAR, PLACED, placed_alerts, tns_rows
 from tests.conftest import BACKENDS, ingested_store
@@ -42,7 +42,10 @@ from tests.schema.conftest import Executed, execute_in_process
 pytestmark = pytest.mark.anyio
 
 SCHEMA = build_schema()
-SETTINGS = Settings(skymap=SkymapSettings(folder=str(BAYESTAR.parent)))
+SETTINGS = Settings(
+    skymap=SkymapSettings(folder=str(BAYESTAR.parent)),
+    limits=LimitSettings(timeout_seconds=120.0),  # behaviour, not speed: HBase on a busy CI
+)
 BENOIT = "ZTF25aabvany"  # one alert of asteroid 8467, with stamps
 SUPERLUMINOUS = "ZTF25aatmfzy"  # three alerts with stamps
 
