@@ -29,6 +29,10 @@ _PYTHON_TYPES: dict[str, Any] = {
 }
 
 
+_UNITS = {"mjd": {"unit": "d"}}
+"""Units of the derived fields, for tabular answers."""
+
+
 def column_description(column: FinkColumn) -> str:
     """A field's description: meaning, unit, HBase column and stored type."""
     doc = column_doc(column.name)
@@ -65,7 +69,8 @@ def _alert_type() -> type:
     for name, column in FIELD_OF_COLUMN.items():
         annotations[name] = _PYTHON_TYPES[column.type]
         namespace[name] = strawberry.field(
-            name=name, description=column_description(column), default=None
+            name=name, description=column_description(column), default=None,
+            metadata={"fink_column": f"{column.family}:{column.name}"},
         )
     derived = (
         (_time, "time", "Time of the exposure start, ISO 8601 UTC (from i:jd)."),
@@ -75,7 +80,9 @@ def _alert_type() -> type:
         (alert_cutout, "cutout", ALERT_CUTOUT_DESCRIPTION),
     )
     for resolver, name, description in derived:
-        namespace[name] = strawberry.field(resolver=resolver, name=name, description=description)
+        namespace[name] = strawberry.field(
+            resolver=resolver, name=name, description=description, metadata=_UNITS.get(name)
+        )
     namespace["__annotations__"] = annotations
     cls = type("Alert", (), namespace)
     return strawberry.type(
