@@ -7,6 +7,7 @@ import strawberry
 
 from fink_gateway.resolvers.lightcurve import LightCurveData
 from fink_gateway.schema.fields import column, resolver_field, unit
+from fink_gateway.schema.lightcurve_columns import LightCurveColumns
 from fink_gateway.schema.scalars import FloatSeries, IntSeries, StringSeries, decimal_texts
 from fink_gateway.science.times import MJD_OFFSET
 
@@ -184,3 +185,10 @@ class LightCurve:
     @resolver_field(description="g − r colour and rates (valid points only).")
     def color(self) -> Colour:
         return Colour(_data=self._data)
+
+    @resolver_field(
+        description="Every main-table column of each point (Fink's record of the point), as "
+        "series aligned with this light curve; only the columns selected are read."
+    )
+    def columns(self) -> LightCurveColumns:
+        return LightCurveColumns(_data=self._data)

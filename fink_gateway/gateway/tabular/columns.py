@@ -18,7 +18,7 @@ from fink_gateway.layout.column_docs import column_doc
 from fink_gateway.layout.column_ucds import column_ucd
 from fink_gateway.layout.columns import ARROW_TYPES, BY_NAME, PIXEL_COLUMNS
 
-SERIES_SCALARS = frozenset({"FloatSeries", "IntSeries", "StringSeries"})
+SERIES_SCALARS = frozenset({"FloatSeries", "IntSeries", "StringSeries", "BooleanSeries"})
 """Scalars holding one value per light-curve point (exploded to one row per point)."""
 
 VALUE = "value"
@@ -35,6 +35,7 @@ _SCALAR_TYPES: dict[str, pa.DataType] = {
     "FloatSeries": pa.float64(),
     "IntSeries": pa.int64(),
     "StringSeries": pa.string(),
+    "BooleanSeries": pa.bool_(),
 }
 _EXTRA_TYPES = {c.name: c.type for c in PIXEL_COLUMNS}  # d:classification of pixel128
 

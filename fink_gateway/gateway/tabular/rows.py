@@ -112,9 +112,11 @@ def _series(pieces: list[Any], spec: ColumnSpec) -> pa.Array:
         joined = np.concatenate(values) if values else np.empty(0, dtype=np.int64)
         nulls = np.concatenate(mask) if mask else np.empty(0, dtype=bool)
         return pa.array(joined, type=type_, mask=nulls)
-    texts = [None if v is None else v if isinstance(v, str) else str(v)
-             for p in pieces for v in (p.tolist() if hasattr(p, "tolist") else p)]  # fmt: skip
-    return pa.array(texts, type=type_)
+    items = [v for p in pieces for v in (p.tolist() if hasattr(p, "tolist") else p)]
+    if pa.types.is_boolean(type_):
+        return pa.array([v if isinstance(v, bool) else None for v in items], type=type_)
+    return pa.array([None if v is None else v if isinstance(v, str) else str(v) for v in items],
+                    type=type_)  # fmt: skip
 
 
 def _integers(piece: Any) -> tuple[np.ndarray, np.ndarray]:
