@@ -238,6 +238,23 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         request.state.tabular_response = table_response(table, fmt, name, headers)
         return result
 
+    async def execute_for(
+        self, request: Request, query: str, variables: dict[str, Any] | None = None
+    ) -> ExecutionResult:
+        """Runs ``query`` for a request that is not a GraphQL request (Fink's ``/api/v1``
+        routes) exactly as ``/graphql`` runs one: a request context with its id, the
+        schema's limits, cost and time extensions, the result cache, metrics and log line."""
+        token = REQUEST_ID.set(None)
+        try:
+            context = await self.get_context(request, Response())
+            result = await self.schema.execute(
+                query, variable_values=variables, context_value=context
+            )
+            await self.process_result(request, result)
+            return result
+        finally:
+            REQUEST_ID.reset(token)
+
     def _refused(self, error: GatewayError, context: RequestContext) -> ExecutionResult:
         """The result of an operation refused before it reached the schema."""
         coded = coded_error(GraphQLError(error.message, original_error=error), context.request_id)

@@ -77,7 +77,9 @@ class Crossmatch:
 @strawberry.type(description="A ZTF object: all its alerts, light curve, classification.")
 class Object(SurveyObject):
     _data: strawberry.Private[ObjectData]
-    object_id: str = strawberry.field(description="ZTF object identifier (i:objectId).")
+    object_id: str = strawberry.field(
+        description="ZTF object identifier (i:objectId).", metadata={"fink_column": "i:objectId"}
+    )
 
     @resolver_field(description="The survey: ZTF.")
     def survey(self) -> Survey:

@@ -13,7 +13,7 @@ outside them, or a list of lists of objects make a query :class:`~fink_gateway.e
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +40,7 @@ from graphql import (
     VariableNode,
     get_named_type,
     is_abstract_type,
+    parse,
     value_from_ast_untyped,
 )
 
@@ -114,9 +115,11 @@ def plan_table(
     document: DocumentNode,
     operation_name: str | None,
     variables: Mapping[str, Any] | None,
+    top_level: Collection[str] | None = None,
 ) -> TablePlan:
-    """The table of the operation's answer; raises :class:`NotTabular` when it cannot be
-    one table and :class:`Unplannable` when the document does not fit the schema."""
+    """The table of the operation's answer (of its top-level fields ``top_level`` only,
+    when given); raises :class:`NotTabular` when it cannot be one table and
+    :class:`Unplannable` when the document does not fit the schema."""
     operation = _operation(document, operation_name)
     root = schema.query_type
     if operation.operation.value != "query" or root is None:
@@ -130,8 +133,24 @@ def plan_table(
         if v.default_value is not None
     }
     walk = _Walk(schema, fragments, dict(variables or {}), defaults)
-    _visit(walk, operation.selection_set, root, (), in_rows=False)
-    return _named(walk, operation)
+    _visit(walk, operation.selection_set, root, (), in_rows=False, keep=top_level)
+    return _named(walk)
+
+
+def plan_items(schema: GraphQLSchema, type_name: str, selection: str) -> TablePlan:
+    """The table of a list of ``type_name`` objects answered with ``selection`` (GraphQL
+    text, e.g. ``"jd magpsf"``), held at ``rows`` of the data: for lists a route gathers
+    itself (the alerts of several tracklets)."""
+    owner = schema.get_type(type_name)
+    if owner is None:
+        raise Unplannable(f"unknown type {type_name}")
+    document = parse(f"fragment Rows on {type_name} {{ {selection} }}", no_location=True)
+    fragment = document.definitions[0]
+    assert isinstance(fragment, FragmentDefinitionNode)
+    walk = _Walk(schema, {}, {}, {})
+    walk.row_path = ("rows",)
+    _visit(walk, fragment.selection_set, owner, (), in_rows=True)
+    return _named(walk)
 
 
 def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode:
@@ -145,9 +164,11 @@ def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionN
 
 def _visit(
     walk: _Walk, selection_set: SelectionSetNode, parent: GraphQLNamedType, path: Path,
-    *, in_rows: bool,
+    *, in_rows: bool, keep: Collection[str] | None = None,
 ) -> None:  # fmt: skip
     for key, node, field_def in _fields(walk, selection_set, parent):
+        if keep is not None and key not in keep:
+            continue
         here = (*path, key)
         if node.name.value == "__typename":
             _leaf(walk, here, _Found("String", VALUE, 0, {}, "GraphQL type name"), in_rows)
@@ -307,7 +328,7 @@ def _included(walk: _Walk, node: Any) -> bool:
     return True
 
 
-def _named(walk: _Walk, operation: OperationDefinitionNode) -> TablePlan:
+def _named(walk: _Walk) -> TablePlan:
     """Names for every leaf: dotted from the row item (less an edge's ``node``), or from the
     root (less the top-level field when there is only one); clashes keep full paths."""
     top = {path[0] for path, _ in walk.outer}

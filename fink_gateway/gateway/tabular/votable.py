@@ -10,6 +10,7 @@ nulls are empty strings (VOTable has no null for text); lists of scalars are JSO
 from __future__ import annotations
 
 import io
+import re
 
 import astropy.units as u
 import numpy as np
@@ -37,6 +38,19 @@ def vounit(unit: str | None) -> str | None:
     except ValueError:
         return None
     return text
+
+
+def _ids(names: list[str]) -> list[str]:
+    """XML ids for column names (``i:magpsf`` → ``i_magpsf``), unique."""
+    out: list[str] = []
+    for name in names:
+        base = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+        base = base if re.match(r"[A-Za-z_]", base) else f"_{base}"
+        candidate, n = base, 2
+        while candidate in out:
+            candidate, n = f"{base}_{n}", n + 1
+        out.append(candidate)
+    return out
 
 
 def _datatype(type_: pa.DataType) -> tuple[str, str | None]:
@@ -70,10 +84,10 @@ def votable_bytes(table: pa.Table, description: str | None = None) -> bytes:
     if description:
         element.description = description
     resource.tables.append(element)
-    for field in table.schema:
+    for field, xml_id in zip(table.schema, _ids(table.column_names), strict=True):
         datatype, arraysize = _datatype(field.type)
         vo_field = Field(
-            document, name=field.name, datatype=datatype, arraysize=arraysize,
+            document, name=field.name, ID=xml_id, datatype=datatype, arraysize=arraysize,
             unit=vounit(_meta(field, "unit")), ucd=_meta(field, "ucd"),
         )  # fmt: skip
         text = _meta(field, "description")
