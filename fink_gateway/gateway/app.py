@@ -112,6 +112,8 @@ def build_app(settings: Settings, store: Store, prefix: str | None = None) -> St
                 BodyLimitMiddleware,
                 max_bytes=settings.http.max_body_bytes,
                 multipart_extra_bytes=settings.skymap.max_bytes,  # sky map uploads
+                # Fink's skymap route: the map as the text of its bytes, ≤ 4 characters a byte
+                path_extra_bytes={"/api/v1/skymap": 4 * settings.skymap.max_bytes},
             ),
         ],
         lifespan=lifespan,

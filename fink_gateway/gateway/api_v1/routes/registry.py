@@ -11,6 +11,7 @@ from fink_gateway.gateway.api_v1.routes import (
     objects,
     resolver,
     schema,
+    skymap,
     sso,
     statistics,
     tracklet,
@@ -19,5 +20,5 @@ from fink_gateway.gateway.api_v1.spec import ApiRoute
 
 ROUTES: tuple[ApiRoute, ...] = (
     objects.ROUTE, conesearch.ROUTE, latests.ROUTE, sso.ROUTE, cutouts.ROUTE, classes.ROUTE,
-    schema.ROUTE, resolver.ROUTE, statistics.ROUTE, anomaly.ROUTE, tracklet.ROUTE,
+    schema.ROUTE, resolver.ROUTE, statistics.ROUTE, anomaly.ROUTE, tracklet.ROUTE, skymap.ROUTE,
 )  # fmt: skip
