@@ -35,7 +35,7 @@ from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.types import HTTPMethod
 from strawberry.types import ExecutionResult
 
-from fink_gateway.errors import GatewayError, NotTabular
+from fink_gateway.errors import GatewayError, InvalidArgument, NotTabular
 from fink_gateway.gateway.context import Services
 from fink_gateway.gateway.error_response import http_status_of
 from fink_gateway.gateway.graphiql import graphiql_html
@@ -139,12 +139,14 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
                 request.state.tabular = requested_format(
                     request.query_params.get("format"), request.headers.get("accept", "")
                 )
-                response = await self.run(request)
-                response = getattr(request.state, "tabular_response", None) or response
-            except GatewayError as exc:  # an unknown ?format=
+            except InvalidArgument as exc:  # an unknown ?format=
                 response = self._http_error(request, exc.http_status, exc.message)
-            except HTTPException as exc:
-                response = self._http_error(request, exc.status_code, exc.reason)
+            else:
+                try:
+                    response = await self.run(request)
+                    response = getattr(request.state, "tabular_response", None) or response
+                except HTTPException as exc:
+                    response = self._http_error(request, exc.status_code, exc.reason)
             await response(scope, receive, send)
         finally:
             REQUEST_ID.reset(token)
