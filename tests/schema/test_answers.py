@@ -65,9 +65,9 @@ def alert_fields() -> str:
         kind = field["type"]
         while kind["kind"] in ("NON_NULL", "LIST"):
             kind = kind["ofType"]
-        if not field["args"] and kind["kind"] in ("SCALAR", "ENUM"):
-            if field["name"] not in ADDED_SINCE_RECORDING:
-                names.append(field["name"])
+        recorded = field["name"] not in ADDED_SINCE_RECORDING
+        if recorded and not field["args"] and kind["kind"] in ("SCALAR", "ENUM"):
+            names.append(field["name"])
     return " ".join(names) + " classification { " + CLASSIFICATION + " }"
 
 
