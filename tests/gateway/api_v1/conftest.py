@@ -22,6 +22,7 @@ from fink_gateway.ingest.pipeline import ingest_files
 from fink_gateway.store.interface import Store
 from tests.conftest import BACKENDS, store_opener
 from tests.data_paths import FINK_ZTF, SCIENCE_FILES
+from tests.live_server import serve_in_thread
 
 SSO_FILE = FINK_ZTF / "sso_lightcurves_with_ephemerides_202504.parquet"
 
@@ -93,3 +94,11 @@ def served_each(
         return
     with _served(request.param, tmp_path_factory.mktemp("api-hbase")) as s:
         yield s
+
+
+@pytest.fixture(scope="package")
+def live_url(served: Served) -> Iterator[str]:
+    """The base URL of the gateway over the samples, served by uvicorn in a thread (for
+    clients that talk HTTP themselves: requests, pandas, astropy)."""
+    with serve_in_thread(served.app()) as url:
+        yield url
