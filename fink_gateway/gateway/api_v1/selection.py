@@ -21,6 +21,8 @@ COLOUR_FIELDS = {
 
 def asked_columns(names: Sequence[str], allowed: Collection[FinkColumn]) -> list[str]:
     """The ``columns`` argument checked against the columns a route's table holds."""
+    if not names:
+        raise ApiError("`columns` is empty: give family:qualifier names, e.g. i:jd,i:magpsf.\n")
     known = {f"{c.family}:{c.name}" for c in allowed}
     unknown = [n for n in names if n not in known]
     if unknown:
