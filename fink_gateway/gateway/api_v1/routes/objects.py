@@ -219,7 +219,9 @@ ROUTE = ApiRoute(
     notes="Sorted by i:jd, newest first, across all objects. Limits and bad-quality points "
     "keep their numeric types (Fink leaves them as text) and i:candid is -1 on them. "
     "Fink's per-object limit of 10,000 alerts does not apply; limits.max_object_ids does. "
-    "Stamps (withcutouts) are those of the newest limits.first_max alerts of each object.",
+    "Stamps (withcutouts) are those of the newest limits.first_max alerts of each object, "
+    "and count limits.first_max per object and kind against limits.max_cost (about 30 "
+    "objects with all three kinds by default; more is QUERY_TOO_COSTLY).",
     records=lambda: [*main_columns(), TAG, *V_COLUMNS[:1], *COLOUR_COLUMNS, *V_COLUMNS[1:]],
     media_types=TABLE_MEDIA_TYPES,
 )
