@@ -88,6 +88,14 @@ class RequestTimeout(GatewayError):
     http_status = 504
 
 
+class NotTabular(GatewayError):
+    """A query asked as CSV, Parquet or VOTable whose answer cannot be one table (two lists
+    side by side, a list inside a list, light-curve series that are not aligned)."""
+
+    code = "NOT_TABULAR"
+    http_status = 400
+
+
 class PayloadTooLarge(GatewayError):
     """The request body is larger than ``http.max_body_bytes``."""
 

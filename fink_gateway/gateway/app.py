@@ -1,6 +1,7 @@
 """The ASGI application: the one route table of the gateway.
 
-``/graphql`` (GraphQL over HTTP, GraphiQL in a browser), ``/`` (to GraphiQL, or the links as
+``/graphql`` (GraphQL over HTTP, GraphiQL in a browser; tabular answers too), ``/api/v1/…``
+(Fink's REST routes, answered through the schema), ``/`` (to GraphiQL, or the links as
 JSON), ``/schema.graphql`` (the SDL), ``/healthz`` (the process is up), ``/readyz`` (the store
 answers; 503 when it does not), ``/metrics`` (Prometheus).
 """
@@ -21,6 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from fink_gateway import __version__
 from fink_gateway.errors import GatewayError
+from fink_gateway.gateway.api_v1.router import api_routes
 from fink_gateway.gateway.context import Services
 from fink_gateway.gateway.error_response import internal_error
 from fink_gateway.gateway.graphiql import STATIC, STATIC_URL
@@ -95,6 +97,7 @@ def build_app(settings: Settings, store: Store, prefix: str | None = None) -> St
             Route("/", landing_endpoint(settings.introspection)),
             *([Route("/schema.graphql", sdl_endpoint(schema.as_str()))] if sdl_served else []),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            *api_routes(graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics.endpoint),
@@ -109,6 +112,8 @@ def build_app(settings: Settings, store: Store, prefix: str | None = None) -> St
                 BodyLimitMiddleware,
                 max_bytes=settings.http.max_body_bytes,
                 multipart_extra_bytes=settings.skymap.max_bytes,  # sky map uploads
+                # Fink's skymap route: the map as the text of its bytes, ≤ 4 characters a byte
+                path_extra_bytes={"/api/v1/skymap": 4 * settings.skymap.max_bytes},
             ),
         ],
         lifespan=lifespan,

@@ -37,3 +37,24 @@ async def internal_error(request: Request, exc: Exception) -> Response:
               request.url.path, exc_info=(type(exc), exc, exc.__traceback__))  # fmt: skip
     error = GatewayError("Internal error; the operators can trace it with the request id.")
     return error_response(error, request_id, {HEADER: request_id} if request_id else None)
+
+
+def _status_by_code() -> dict[str, int]:
+    found: dict[str, int] = {"GRAPHQL_VALIDATION_FAILED": 400, "BAD_REQUEST": 400}
+    stack: list[type[GatewayError]] = [GatewayError]
+    while stack:
+        cls = stack.pop()
+        found.setdefault(cls.code, cls.http_status)
+        stack.extend(cls.__subclasses__())
+    return found
+
+
+def http_status_of(codes: list[str]) -> int:
+    """The HTTP status of a refused answer: its first error code's (500 when unknown); for
+    clients that asked for something other than a GraphQL JSON response."""
+    by_code = _status_by_code()
+    for code in codes:
+        status = by_code.get(code, 500)
+        if status >= 400:
+            return status
+    return 500 if codes else 200

@@ -7,6 +7,11 @@ that does not parse or validate, variables that do not coerce) is then a 400 wit
 well-formed request with 200. A request that is not a GraphQL request at all (a body that is
 not JSON, no query) is a 4xx whose body is still a GraphQL response, with an
 ``extensions.code``.
+
+A client that asks for CSV, Parquet or VOTable (``Accept``, or ``?format=``) gets the
+answer as one table (:mod:`fink_gateway.gateway.tabular`); a query that cannot be one table
+is refused with ``NOT_TABULAR`` before it runs, and any error is a GraphQL JSON response
+whose HTTP status is the error's.
 """
 
 from __future__ import annotations
@@ -14,11 +19,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from typing import Any
+from typing import Any, cast
 
 import orjson
+import strawberry
 from cross_web import HTTPException
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSchema
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -29,14 +35,18 @@ from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.types import HTTPMethod
 from strawberry.types import ExecutionResult
 
-from fink_gateway.errors import GatewayError
+from fink_gateway.errors import GatewayError, InvalidArgument, NotTabular
 from fink_gateway.gateway.context import Services
+from fink_gateway.gateway.error_response import http_status_of
 from fink_gateway.gateway.graphiql import graphiql_html
 from fink_gateway.gateway.http_cache import cache_headers
 from fink_gateway.gateway.logs import REQUEST_ID
 from fink_gateway.gateway.metrics import GatewayMetrics
 from fink_gateway.gateway.middleware.request_id import scope_request_id
 from fink_gateway.gateway.persisted_queries import PersistedQueries
+from fink_gateway.gateway.tabular.formats import TabularFormat, requested_format
+from fink_gateway.gateway.tabular.operation import plan_query, table_of
+from fink_gateway.gateway.tabular.response import table_response
 from fink_gateway.resolvers.context import RequestContext
 from fink_gateway.resolvers.examples import ExampleTarget, example_target
 from fink_gateway.resolvers.lsst_examples import example_lsst_target
@@ -114,6 +124,7 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         self, services: Services, metrics: GatewayMetrics | None = None, **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
+        self.core_schema: GraphQLSchema = cast(strawberry.Schema, self.schema)._schema
         self.services = services
         self.metrics = metrics
         self.persisted_queries = PersistedQueries(services.settings.http.persisted_queries_bytes)
@@ -126,9 +137,17 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         token = REQUEST_ID.set(None)
         try:
             try:
-                response = await self.run(request)
-            except HTTPException as exc:
-                response = self._http_error(request, exc.status_code, exc.reason)
+                request.state.tabular = requested_format(
+                    request.query_params.get("format"), request.headers.get("accept", "")
+                )
+            except InvalidArgument as exc:  # an unknown ?format=
+                response = self._http_error(request, exc.http_status, exc.message)
+            else:
+                try:
+                    response = await self.run(request)
+                    response = getattr(request.state, "tabular_response", None) or response
+                except HTTPException as exc:
+                    response = self._http_error(request, exc.status_code, exc.reason)
             await response(scope, receive, send)
         finally:
             REQUEST_ID.reset(token)
@@ -169,6 +188,18 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
             if error.http_status >= 400:
                 sub_response.status_code = error.http_status
             return self._refused(error, context)
+        fmt: TabularFormat | None = getattr(request.state, "tabular", None)
+        plan = None
+        if fmt is not None:
+            try:
+                plan = plan_query(
+                    self.core_schema, query, request_data.operation_name,
+                    request_data.variables,
+                )  # fmt: skip
+            except NotTabular as error:
+                sub_response.headers["cache-control"] = "no-store"
+                sub_response.status_code = error.http_status
+                return self._refused(error, context)
         result = await super().execute_single(
             request=request,
             request_adapter=request_adapter,
@@ -181,7 +212,51 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
             self.persisted_queries.remember(digest, query)
         ttl = self.services.settings.cache.ttl_seconds
         sub_response.headers.update(cache_headers(method, result, ttl))
+        if fmt is not None:
+            return await self._tabular(request, sub_response, context, fmt, plan, result)
         return result
+
+    async def _tabular(
+        self, request: Request, sub_response: Response, context: RequestContext,
+        fmt: TabularFormat, plan: Any, result: ExecutionResult,
+    ) -> ExecutionResult:  # fmt: skip
+        """Prepares the table of a successful answer (sent in place of the JSON); an answer
+        with errors stays GraphQL JSON, with the HTTP status of its first error."""
+        if result.errors or result.data is None:
+            errors = result.errors or []
+            sub_response.status_code = http_status_of(
+                [str((e.extensions or {}).get("code", "INTERNAL")) for e in errors]
+            )
+            return result
+        if plan is None:  # cannot happen for a document that executed: answer in JSON
+            return result
+        try:
+            table = await table_of(plan, result.data)
+        except NotTabular as error:
+            sub_response.headers["cache-control"] = "no-store"
+            sub_response.status_code = error.http_status
+            return self._refused(error, context)
+        headers = {k: v for k, v in sub_response.headers.items() if k != "content-length"}
+        name = request.query_params.get("operationName") or "fink"
+        request.state.tabular_response = table_response(table, fmt, name, headers)
+        return result
+
+    async def execute_for(
+        self, request: Request, query: str, variables: dict[str, Any] | None = None
+    ) -> ExecutionResult:
+        """Runs ``query`` for a request that is not a GraphQL request (Fink's ``/api/v1``
+        routes) exactly as ``/graphql`` runs one: a request context with its id, the
+        schema's limits, cost and time extensions, the result cache, metrics and log line."""
+        token = REQUEST_ID.set(None)
+        try:
+            context = await self.get_context(request, Response())
+            result = await self.schema.execute(
+                query, variable_values=variables, context_value=context
+            )
+            await self.process_result(request, result)
+            return result
+        finally:
+            REQUEST_ID.reset(token)
 
     def _refused(self, error: GatewayError, context: RequestContext) -> ExecutionResult:
         """The result of an operation refused before it reached the schema."""
@@ -202,6 +277,8 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         if is_request_error(result):
             response.pop("data", None)  # "data" is absent when execution never started
         self._record(request, _codes(response.get("errors") or []))
+        if getattr(request.state, "tabular_response", None) is not None:
+            return {"data": None}  # the table is sent instead: no JSON to encode
         return response
 
     def create_response(

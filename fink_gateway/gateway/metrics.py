@@ -26,6 +26,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from fink_gateway.gateway.api_v1.names import PREFIX as API_PREFIX
+from fink_gateway.gateway.api_v1.names import ROUTE_NAMES as API_ROUTES
 from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.store.interface import StoreStats
 
@@ -122,6 +124,9 @@ def route_label(path: str) -> str:
         return path
     if path.startswith("/static/"):
         return "/static"
+    if path.startswith(API_PREFIX + "/"):
+        name = path[len(API_PREFIX) + 1:]
+        return path if name in (*API_ROUTES, "openapi.json") else API_PREFIX
     return "other"
 
 

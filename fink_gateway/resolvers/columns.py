@@ -43,9 +43,11 @@ DERIVED_FIELD_COLUMNS: dict[str, frozenset[Column]] = {
     "time": _columns("jd"),
     "mjd": _columns("jd"),
     "classification": CLASSIFICATION_COLUMNS,
+    "constellation": _columns("ra", "dec"),
     "tnsType": _columns("tns"),
     # Object
     "lastAlert": _columns("jd"),
+    "alert": _columns("candid", "jd"),
     "firstSeen": _columns("jdstarthist", "jd"),
     "lastSeen": _columns("jd"),
     "lapse": _columns("jdstarthist", "jd"),

@@ -18,6 +18,7 @@ from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 from strawberry.dataloader import DataLoader
 
 from fink_gateway.layout import tables
@@ -31,6 +32,8 @@ from fink_gateway.loaders.decoding import (
     qualifier,
 )
 from fink_gateway.loaders.reader import Reader
+from fink_gateway.science.classification import CLASSIFICATION_INPUTS, classify
+from fink_gateway.science.coords import constellations
 from fink_gateway.science.photometry import (
     ColourBlock,
     band_of,
@@ -97,6 +100,26 @@ class LightCurveBatch:
         """Filter name of every point (None where the filter id is unknown)."""
         return np.array(band_of(self.floats("fid")), dtype=object)
 
+    @cached_property
+    def labels(self) -> np.ndarray:
+        """Fink's label (§7) of every valid point, None elsewhere (and everywhere when the
+        inputs of the label were not read)."""
+        out = np.full(self.n_points, None, dtype=object)
+        if not all(q in self.columns for q in CLASSIFICATION_INPUTS):
+            return out
+        valid = np.flatnonzero(self.columns["tag"].values == VALID)
+        if len(valid):
+            frame = pd.DataFrame({
+                q: self.columns[q].take(valid).series(0, len(valid)) for q in CLASSIFICATION_INPUTS
+            })
+            out[valid] = classify(frame)
+        return out
+
+    @cached_property
+    def constellations(self) -> np.ndarray:
+        """Constellation of every point with a position (i:ra, i:dec), None elsewhere."""
+        return constellations(self.floats("ra"), self.floats("dec"))
+
 
 @dataclass
 class LightCurveData:
@@ -134,6 +157,14 @@ class LightCurveData:
     @property
     def bands(self) -> np.ndarray:
         return self.batch.bands[self.start:self.stop]
+
+    @property
+    def labels(self) -> np.ndarray:
+        return self.batch.labels[self.start:self.stop]
+
+    @property
+    def constellations(self) -> np.ndarray:
+        return self.batch.constellations[self.start:self.stop]
 
     @property
     def dc(self) -> tuple[np.ndarray, np.ndarray]:

@@ -172,3 +172,16 @@ def alert_page(obj: ObjectData, window: AlertWindow) -> AlertPage:
         for i in chosen
     ]
     return AlertPage(items, len(order) > window.size, total)
+
+
+def alert_of_candid(obj: ObjectData, candid: int) -> tuple[dict[str, object], bool] | None:
+    """The object's alert with this ``i:candid`` (record, label from SIMBAD), or None."""
+    values = obj.table.get("candid")
+    if values is None:
+        return None
+    found = [i for i, c in enumerate(list(values)) if c is not None and int(c) == candid]
+    if not found:
+        return None
+    i = found[-1]
+    simbad = bool(obj.simbad()[i]) if "cdsxmatch" in obj.table else False
+    return obj.record(i), simbad

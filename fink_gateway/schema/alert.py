@@ -13,9 +13,11 @@ import strawberry
 from fink_gateway.layout.column_docs import column_doc
 from fink_gateway.layout.columns import FinkColumn
 from fink_gateway.resolvers.columns import FIELD_OF_COLUMN, graphql_name
+from fink_gateway.resolvers.constellations import constellation_of
 from fink_gateway.schema.classification import Classification, classification_of
 from fink_gateway.schema.cutout import ALERT_CUTOUT_DESCRIPTION, alert_cutout
 from fink_gateway.schema.enums import BAND_OF_FID, Band
+from fink_gateway.schema.info import Info
 from fink_gateway.schema.scalars import BigInt
 from fink_gateway.science.times import iso_time, mjd_of
 
@@ -27,6 +29,10 @@ _PYTHON_TYPES: dict[str, Any] = {
     "string": str | None,
     "boolean": bool | None,
 }
+
+
+_UNITS = {"mjd": {"unit": "d"}}
+"""Units of the derived fields, for tabular answers."""
 
 
 def column_description(column: FinkColumn) -> str:
@@ -55,6 +61,12 @@ def _classification(self: Any) -> Classification | None:
     return classification_of(self._record, str(label), self._simbad)
 
 
+async def _constellation(self: Any, info: Info) -> str | None:
+    if self.ra is None or self.dec is None:
+        return None
+    return await constellation_of(info.context.reader, self.ra, self.dec)
+
+
 def _alert_type() -> type:
     """The strawberry type: one field per catalog column, then the derived fields."""
     annotations: dict[str, Any] = {
@@ -65,17 +77,22 @@ def _alert_type() -> type:
     for name, column in FIELD_OF_COLUMN.items():
         annotations[name] = _PYTHON_TYPES[column.type]
         namespace[name] = strawberry.field(
-            name=name, description=column_description(column), default=None
+            name=name, description=column_description(column), default=None,
+            metadata={"fink_column": f"{column.family}:{column.name}"},
         )
     derived = (
         (_time, "time", "Time of the exposure start, ISO 8601 UTC (from i:jd)."),
         (_mjd, "mjd", "Modified Julian Date of the exposure start (i:jd − 2400000.5), days."),
         (_band, "band", "Filter of the exposure (from i:fid)."),
         (_classification, "classification", "Fink's classification of this alert, with scores."),
+        (_constellation, "constellation", "Constellation (full name) of the alert's position "
+         "(i:ra, i:dec), Fink's v:constellation; one astropy call for every alert asked."),
         (alert_cutout, "cutout", ALERT_CUTOUT_DESCRIPTION),
     )
     for resolver, name, description in derived:
-        namespace[name] = strawberry.field(resolver=resolver, name=name, description=description)
+        namespace[name] = strawberry.field(
+            resolver=resolver, name=name, description=description, metadata=_UNITS.get(name)
+        )
     namespace["__annotations__"] = annotations
     cls = type("Alert", (), namespace)
     return strawberry.type(

@@ -32,7 +32,7 @@ from graphql import (
 from graphql.execution.values import get_argument_values
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-PLAIN_TYPES = ("Object", "LightCurve", "Colour", "Alert", "Position")
+PLAIN_TYPES = ("Object", "LightCurve", "LightCurveColumns", "Colour", "Alert", "Position")
 """Object types completed in one step when the selection allows it."""
 
 FieldCompleter = Callable[["FastExecutionContext", Any, Any], Any]

@@ -6,15 +6,36 @@ every annotation. Used as a decorator, that ``Any`` makes every resolver it wrap
 mypy (``untyped-decorator`` under ``--strict``). At run time the call returns a
 ``StrawberryField`` whose ``__call__`` takes the method as its resolver and returns the field
 itself; this wrapper makes the same call and says so.
+
+``metadata`` tells tabular answers (CSV, Parquet, VOTable) what a field holds:
+``{"fink_column": "i:magpsf"}`` for a main-table column (its stored type, unit, meaning and
+UCD come from the column catalogue), ``{"unit": "mag"}`` for a derived value.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 import strawberry
 from strawberry.types.field import StrawberryField
 
 
-def resolver_field(*, name: str | None = None, description: str | None = None) -> StrawberryField:
-    """``strawberry.field(name=..., description=...)``, to decorate a resolver method."""
-    field: StrawberryField = strawberry.field(name=name, description=description)
+def resolver_field(
+    *, name: str | None = None, description: str | None = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> StrawberryField:  # fmt: skip
+    """``strawberry.field(name=..., description=..., metadata=...)``, to decorate a resolver
+    method."""
+    field: StrawberryField = strawberry.field(name=name, description=description, metadata=metadata)
     return field
+
+
+def column(fink_column: str) -> dict[str, str]:
+    """Metadata of a field carrying a main-table column, e.g. ``column("i:magpsf")``."""
+    return {"fink_column": fink_column}
+
+
+def unit(symbol: str) -> dict[str, str]:
+    """Metadata of a derived field in ``symbol`` units (``"mag"``, ``"deg"``, ``"d"``)."""
+    return {"unit": symbol}

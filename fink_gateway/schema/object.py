@@ -9,7 +9,7 @@ import strawberry
 
 from fink_gateway.resolvers import args
 from fink_gateway.resolvers.lightcurve import LightCurveArgs, light_curves
-from fink_gateway.resolvers.objects import ObjectData, alert_page
+from fink_gateway.resolvers.objects import ObjectData, alert_of_candid, alert_page
 from fink_gateway.resolvers.periods import object_period, period_args
 from fink_gateway.schema.alert import Alert, alert_from_record
 from fink_gateway.schema.arguments import Since, Until
@@ -23,6 +23,7 @@ from fink_gateway.schema.info import Info
 from fink_gateway.schema.lightcurve import LightCurve
 from fink_gateway.schema.pagination import AlertConnection, alert_page_connection
 from fink_gateway.schema.period import PeriodFit, PeriodMethod
+from fink_gateway.schema.scalars import BigInt
 from fink_gateway.schema.survey import Survey, SurveyObject
 from fink_gateway.science.coords import constellation, galactic, mean_position
 from fink_gateway.science.times import iso_time
@@ -76,7 +77,9 @@ class Crossmatch:
 @strawberry.type(description="A ZTF object: all its alerts, light curve, classification.")
 class Object(SurveyObject):
     _data: strawberry.Private[ObjectData]
-    object_id: str = strawberry.field(description="ZTF object identifier (i:objectId).")
+    object_id: str = strawberry.field(
+        description="ZTF object identifier (i:objectId).", metadata={"fink_column": "i:objectId"}
+    )
 
     @resolver_field(description="The survey: ZTF.")
     def survey(self) -> Survey:
@@ -103,6 +106,11 @@ class Object(SurveyObject):
         result = alert_page(self._data, args.AlertWindow(1))
         _, record, simbad = result.items[0]
         return alert_from_record(record, simbad)
+
+    @resolver_field(description="The object's alert with this id (i:candid); null when none.")
+    def alert(self, candid: BigInt) -> Alert | None:
+        found = alert_of_candid(self._data, int(candid))
+        return None if found is None else alert_from_record(*found)
 
     @resolver_field(description="Number of alerts of the object.")
     def n_alerts(self) -> int:

@@ -18,6 +18,7 @@ from strawberry.types.scalar import ScalarDefinition
 FloatSeries = NewType("FloatSeries", object)
 IntSeries = NewType("IntSeries", object)
 StringSeries = NewType("StringSeries", object)
+BooleanSeries = NewType("BooleanSeries", object)
 BigInt = NewType("BigInt", int)
 Angle = NewType("Angle", object)
 
@@ -73,6 +74,12 @@ SCALAR_MAP: dict[object, ScalarDefinition] = {
     StringSeries: strawberry.scalar(
         name="StringSeries",
         description="A column of strings as a JSON array (null where missing).",
+        serialize=_as_is,
+        parse_value=_output_only,
+    ),
+    BooleanSeries: strawberry.scalar(
+        name="BooleanSeries",
+        description="A column of booleans as a JSON array (null where missing).",
         serialize=_as_is,
         parse_value=_output_only,
     ),

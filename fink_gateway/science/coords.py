@@ -20,6 +20,18 @@ def constellation(ra_deg: float, dec_deg: float) -> str:
     return str(get_constellation(SkyCoord(ra_deg * u.deg, dec_deg * u.deg, frame="icrs")))
 
 
+def constellations(ras_deg: np.ndarray, decs_deg: np.ndarray) -> np.ndarray:
+    """Constellation (full name) of each ICRS position (deg) in one astropy call; None where
+    a coordinate is NaN. One call for many positions costs about as much as one position."""
+    ras, decs = np.asarray(ras_deg, dtype=np.float64), np.asarray(decs_deg, dtype=np.float64)
+    out = np.full(len(ras), None, dtype=object)
+    known = np.isfinite(ras) & np.isfinite(decs)
+    if known.any():
+        where = SkyCoord(ras[known] * u.deg, decs[known] * u.deg, frame="icrs")
+        out[known] = np.asarray(get_constellation(where), dtype=object)
+    return out
+
+
 def separation_deg(
     ra_deg: float, dec_deg: float, ras_deg: np.ndarray, decs_deg: np.ndarray
 ) -> np.ndarray:

@@ -37,6 +37,13 @@ def test_limits_refuse_a_query_nested_too_deep(client_factory: ClientFactory) ->
     assert "QUERY_TOO_DEEP" not in codes(default)
 
 
+def test_limits_accept_an_empty_selection_set(client_factory: ClientFactory) -> None:
+    # graphql-core parses `{ }`; the depth limiter's count used to fail on it (an uncoded
+    # "max() arg is an empty sequence"), found by fuzzing /api/v1
+    body = client_factory().post("/graphql", json={"query": "{ classes { } }"}).json()
+    assert "errors" not in body and isinstance(body["data"]["classes"], list)
+
+
 def test_limits_do_not_count_introspection_depth(client_factory: ClientFactory) -> None:
     client = client_factory(settings_with(limits={"max_depth": 3}))
     query = "{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }"

@@ -3,10 +3,14 @@ GraphQL view parses them.
 
 A declared ``Content-Length`` over the cap is refused without reading the body; a chunked
 body is counted as it arrives and refused when it passes the cap. Multipart requests (file
-uploads) may be ``multipart_extra_bytes`` larger.
+uploads) may be ``multipart_extra_bytes`` larger, and bodies sent to the paths of
+``path_extra_bytes`` that many bytes larger (Fink's ``/api/v1/skymap`` takes a whole sky
+map as the text of its bytes in a JSON body).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -19,10 +23,14 @@ from fink_gateway.gateway.middleware.request_id import scope_request_id
 class BodyLimitMiddleware:
     """Refuses HTTP request bodies over ``max_bytes``."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, multipart_extra_bytes: int = 0) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, multipart_extra_bytes: int = 0,
+        path_extra_bytes: Mapping[str, int] | None = None,
+    ) -> None:  # fmt: skip
         self.app = app
         self.max_bytes = max_bytes
         self.multipart_extra_bytes = multipart_extra_bytes
+        self.path_extra_bytes = dict(path_extra_bytes or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -32,6 +40,7 @@ class BodyLimitMiddleware:
         cap = self.max_bytes
         if headers.get("content-type", "").lower().startswith("multipart/"):
             cap += self.multipart_extra_bytes
+        cap += self.path_extra_bytes.get(scope.get("path", ""), 0)
         too_large = PayloadTooLarge(
             f"the request body is larger than {cap:,} bytes", max_bytes=cap
         )

@@ -94,7 +94,9 @@ def _coded_and_guarded(rules: AddValidationRules, kind: type[GatewayError]) -> A
                 # mypy refuses any assignment to a method.
                 context.on_error = coded  # type: ignore[method-assign]
                 try:
-                    with contextlib.suppress(KeyError):  # KnownFragmentNames reports it
+                    # KnownFragmentNames reports an unknown fragment; an empty selection set
+                    # (which graphql-core parses) makes strawberry's depth count fail on max()
+                    with contextlib.suppress(KeyError, ValueError):
                         self.checked(context)
                 finally:
                     context.on_error = report  # type: ignore[method-assign]  # as above

@@ -1,0 +1,1 @@
+"""Tabular answers: a GraphQL result as one table, encoded as CSV, Parquet or VOTable."""
