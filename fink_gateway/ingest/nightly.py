@@ -123,8 +123,13 @@ class NightlyTables:
 
 
 def _lowest_distinct(rows: np.ndarray, scores: np.ndarray, object_ids: list[str]) -> list[int]:
-    """Positions of the lowest scores, one per object, at most ANOMALY_PER_NIGHT."""
-    order = rows[np.argsort(scores[rows], kind="stable")[:_ANOMALY_POOL]]
+    """Positions of the lowest scores, one per object, at most ANOMALY_PER_NIGHT.
+
+    Equal scores are ordered by objectId (then arrival), as :meth:`NightlyTables.add` orders
+    the pool across batches: the night's choice must not depend on how alerts were batched
+    (files, or ``follow``'s Kafka batches)."""
+    names = np.array([object_ids[i] for i in rows.tolist()], dtype=object)
+    order = rows[np.lexsort((names, scores[rows]))[:_ANOMALY_POOL]]
     seen: set[str] = set()
     out = []
     for i in order.tolist():

@@ -81,6 +81,7 @@ class AlertWriter:
         self._nightly = NightlyTables()
         self._ssnamenrs: set[str] = set()
         self._versions: set[tuple[str, str]] = set()
+        self._anomaly_keys: set[bytes] = set()
 
     async def prepare(self) -> None:
         """Create every table that does not exist yet."""
@@ -128,9 +129,19 @@ class AlertWriter:
         self.counts.rows[name] += await self.store.put_batch(name, batch)
 
     async def finish(self) -> str:
-        """Write per-call tables and schema rows; bump the data version and return it."""
-        for batch in self._nightly.anomaly_batches():
+        """Write per-call tables and schema rows; bump the data version and return it.
+
+        May be called again after more writes (``follow`` does after every batch): the
+        per-call tables then cover every alert so far, and anomaly rows pushed out of a
+        night's 10 by later alerts are deleted."""
+        anomalies = self._nightly.anomaly_batches()
+        for batch in anomalies:
             await self._put(tables.ANOMALY, batch)
+        keys = {key for batch in anomalies for key in batch.keys}
+        stale = self._anomaly_keys - keys
+        if stale:
+            await self.store.delete_rows(tables.ANOMALY.name(self.prefix), sorted(stale))
+        self._anomaly_keys = keys
         stats = self._nightly.statistics_rows()
         if stats:
             name = tables.STATISTICS.name(self.prefix)
