@@ -96,11 +96,13 @@ async def write_table(
     *,
     lsst_prefix: str = RUBIN_PREFIX,
     lsst_tags: Sequence[str] = (),
+    nightly: bool = True,
 ) -> int:
     """Validate one table of alerts (ZTF, Rubin, or Fink's SSO light curves) whole, then
     write it; returns the alerts written. IngestError, naming ``source`` and the column,
     before anything is written. Files (:func:`ingest_files`) and Kafka messages
-    (``fink-gateway follow``) both come through here."""
+    (``fink-gateway follow``) both come through here; ``nightly``: see
+    :meth:`AlertWriter.write`."""
     batch: Alerts | SsoLightcurves | LsstRows
     if is_lsst_table(table):  # Rubin alerts: every row built before any is put
         check_lsst_prefix(writer.prefix, lsst_prefix, source)
@@ -114,7 +116,7 @@ async def write_table(
     if isinstance(batch, SsoLightcurves):
         await write_sso_lightcurves(writer, batch)
         return 0
-    return await writer.write(batch)
+    return await writer.write(batch, nightly=nightly)
 
 
 async def ingest_tables(

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from confluent_kafka import Consumer, KafkaError, KafkaException, Message, TopicPartition
 
 from fink_gateway.errors import GatewayError, IngestError
+from fink_gateway.ingest.follow.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from fink_gateway.ingest.follow.messages import (
     MalformedMessage,
     MessageDecoder,
@@ -94,6 +95,7 @@ class Follower:
         self.decoder = MessageDecoder(options.schema_path)
         self._kafka_up = True
         self._kafka_errors: list[KafkaError] = []
+        self.checkpoint = Checkpoint()
 
     # ------------------------------------------------------------------ the loop
 
@@ -107,6 +109,7 @@ class Follower:
         try:
             consumer.subscribe(list(self.options.topics))
             await self._retry("store", self.writer.prepare, stop)
+            await self._retry("store", self._resume, stop)
             await self._loop(consumer, stop)
         except _Stopped:
             pass
@@ -136,6 +139,13 @@ class Follower:
                 self._emit_progress()
                 if idle is not None and now - last_message >= idle and self.stats.lag == 0:
                     return
+
+    async def _resume(self) -> None:
+        """Reload the per-night state of this group's last checkpoint."""
+        self.checkpoint = await load_checkpoint(self.store, self.prefix, self.options.group_id)
+        if self.checkpoint.writer_state is not None:
+            await self.writer.load_state(self.checkpoint.writer_state)
+            log.info("resumed the per-night state of group %s", self.options.group_id)
 
     def _emit_progress(self) -> None:
         if self.progress is not None:
@@ -178,30 +188,54 @@ class Follower:
     # ------------------------------------------------------------------ storing
 
     async def _store(self, batch: list[RawMessage], stop: asyncio.Event) -> None:
-        """Decode and write a batch, then the per-call tables; malformed messages skipped."""
+        """Write a batch, then the per-call tables, then the checkpoint; malformed messages
+        are skipped. Messages the checkpoint already counted (a batch redelivered after a
+        crash) are rewritten without being counted again."""
         self.stats.messages += len(batch)
         self.metrics.messages.inc(len(batch))
-        decoded = self.decoder.decode(batch)
+        seen = [m for m in batch if self.checkpoint.is_counted(*_where(m))]
+        new = [m for m in batch if not self.checkpoint.is_counted(*_where(m))]
+        malformed = await self._write(seen, stop, nightly=False)
+        malformed += await self._write(new, stop, nightly=True)
+        for bad in malformed:
+            log.warning("skipped a malformed message at %s: %s", bad.position, bad.reason)
+        self.stats.malformed += len(malformed)
+        self.metrics.malformed.inc(len(malformed))
+        await self._retry("store", self.writer.finish, stop)
+        for message in new:
+            p = message.position
+            key = (p.topic, p.partition)
+            self.checkpoint.counted[key] = max(self.checkpoint.counted.get(key, 0), p.offset + 1)
+        self.checkpoint.writer_state = self.writer.state()
+        save = partial(
+            save_checkpoint, self.store, self.prefix, self.options.group_id, self.checkpoint
+        )
+        await self._retry("store", save, stop)
+        self.stats.batches += 1
+        self.metrics.batches.inc()
+
+    async def _write(
+        self, messages: list[RawMessage], stop: asyncio.Event, *, nightly: bool
+    ) -> list[MalformedMessage]:
+        """Decode and write messages; returns those that are not Fink alerts."""
+        if not messages:
+            return []
+        decoded = self.decoder.decode(messages)
         malformed = list(decoded.malformed)
         for table, positions in decoded.tables:
             source = f"{positions[0]}..{positions[-1].offset}"
+            write = partial(
+                write_table, self.writer, table, source, lsst_prefix=self.lsst_prefix,
+                nightly=nightly,
+            )  # fmt: skip
             try:
-                write = partial(
-                    write_table, self.writer, table, source, lsst_prefix=self.lsst_prefix
-                )
                 written = await self._retry("store", write, stop)
             except IngestError as exc:  # decodable, but not Fink alerts: the whole group
                 malformed.extend(MalformedMessage(p, str(exc)) for p in positions)
                 continue
             self.stats.alerts += written
             self.metrics.alerts.inc(written)
-        for bad in malformed:
-            log.warning("skipped a malformed message at %s: %s", bad.position, bad.reason)
-        self.stats.malformed += len(malformed)
-        self.metrics.malformed.inc(len(malformed))
-        await self._retry("store", self.writer.finish, stop)
-        self.stats.batches += 1
-        self.metrics.batches.inc()
+        return malformed
 
     async def _commit(
         self, consumer: Consumer, batch: list[RawMessage], stop: asyncio.Event
@@ -275,12 +309,14 @@ class Follower:
 
     async def _update_lag(self, consumer: Consumer) -> None:
         """Messages behind the newest, summed over the assigned partitions (None when the
-        brokers do not answer)."""
+        brokers do not answer or no partition is assigned yet)."""
 
         def lag() -> dict[tuple[str, int], int] | None:
             try:
                 assigned = consumer.assignment()
-                positions = consumer.position(assigned) if assigned else []
+                if not assigned:  # not (yet) a member of the group: lag unknown
+                    return None
+                positions = consumer.position(assigned)
                 out = {}
                 for tp in positions:
                     low, high = consumer.get_watermark_offsets(
@@ -299,6 +335,11 @@ class Follower:
         for (topic, partition), value in lags.items():
             self.metrics.lag.labels(topic=topic, partition=str(partition)).set(value)
         self.stats.lag = sum(lags.values())
+
+
+def _where(message: RawMessage) -> tuple[str, int, int]:
+    p = message.position
+    return p.topic, p.partition, p.offset
 
 
 class _Stopped(Exception):
