@@ -336,11 +336,10 @@ def follow(
     lsst_prefix = _settings(ctx).lsst_table_prefix
 
     async def work(s: Store, prefix: str) -> None:
-        stats = await follow_until_stopped(
+        await follow_until_stopped(
             s, prefix, options, with_cutouts=with_cutouts, lsst_prefix=lsst_prefix,
             metrics_port=metrics_port,
         )  # fmt: skip
-        console.print(stats.line())
 
     _run(ctx, url, work)
 

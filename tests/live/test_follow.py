@@ -4,14 +4,19 @@ store ends as a file ingest of the same alerts leaves it; a malformed message is
 from __future__ import annotations
 
 import asyncio
+import socket
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
+from fink_gateway.errors import BackendUnavailable
 from fink_gateway.ingest.follow.follower import Follower, FollowStats
+from fink_gateway.ingest.follow.metrics import FollowMetrics
 from fink_gateway.ingest.follow.options import FollowOptions
 from fink_gateway.ingest.pipeline import ingest_files
+from fink_gateway.store.batch import CellBatch
 from fink_gateway.store.embedded import EmbeddedStore
 from tests.conftest import BACKENDS, kafka_bootstrap, module_store, store_opener
 from tests.data_paths import SCIENCE_FILES
@@ -85,3 +90,60 @@ async def test_follow_skips_a_malformed_message_and_stores_the_rest(
     assert stats.malformed == 1
     assert stats.messages == ALERTS + 1
     assert stats.lag == 0
+
+
+class FlakyStore(EmbeddedStore):
+    """An embedded store whose first ``failures`` batch puts fail as if the server were down."""
+
+    def __init__(self, path: Path, failures: int) -> None:
+        super().__init__(path)
+        self.failures = failures
+
+    async def put_batch(self, table: str, batch: CellBatch) -> int:
+        if self.failures > 0:
+            self.failures -= 1
+            raise BackendUnavailable("the store is down (test)")
+        return await super().put_batch(table, batch)
+
+
+async def test_follow_retries_while_the_store_fails_then_stores_everything(
+    topic: str, tmp_path: Path, caplog: pytest.LogCaptureFixture, expected: dict[str, str]
+) -> None:
+    store = FlakyStore(tmp_path / "store.db", failures=3)
+    metrics = FollowMetrics()
+    options = follow_options(topic, f"g_flaky_{uuid.uuid4().hex[:8]}", max_backoff_seconds=0.2)
+    follower = Follower(store, "gwflaky", options, metrics=metrics)
+    try:
+        stats = await asyncio.wait_for(follower.run(), 120)
+    finally:
+        await store.close()
+    assert stats.alerts == ALERTS
+    assert stats.retries >= 1
+    assert metrics.retries.labels(target="store")._value.get() == stats.retries
+    assert "store failed (BackendUnavailable" in caplog.text
+    assert await checksums(EmbeddedStore(tmp_path / "store.db"), "gwflaky") == expected
+
+
+async def test_follow_says_when_kafka_is_unreachable_and_keeps_trying(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    kafka_bootstrap()  # the kafka marker's tests run where Kafka is set up
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    options = follow_options("gwtest_nowhere", "g_nowhere", servers=f"127.0.0.1:{closed}")
+    metrics = FollowMetrics()
+    store = EmbeddedStore(tmp_path / "store.db")
+    stop = asyncio.Event()
+    follower = Follower(store, "gwdown", options, metrics=metrics)
+    try:
+        running = asyncio.create_task(follower.run(stop))
+        await asyncio.sleep(3)
+        assert not running.done()  # still trying
+        stop.set()
+        stats = await asyncio.wait_for(running, 30)
+    finally:
+        await store.close()
+    assert "Kafka unreachable" in caplog.text
+    assert metrics.kafka_up._value.get() == 0
+    assert stats.retries >= 1 and stats.messages == 0

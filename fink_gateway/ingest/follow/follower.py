@@ -46,7 +46,8 @@ PROGRESS_SECONDS = 10.0
 
 @dataclass
 class FollowStats:
-    """What a follower did so far (messages, alerts written, malformed skipped)."""
+    """What a follower did so far: messages, alerts written, malformed skipped, waits after
+    failures, lag (messages), ``seconds`` since the first message."""
 
     messages: int = 0
     alerts: int = 0
@@ -96,6 +97,7 @@ class Follower:
         self._kafka_up = True
         self._kafka_errors: list[KafkaError] = []
         self.checkpoint = Checkpoint()
+        self._first: float | None = None  # the first message's arrival: rates exclude waits
 
     # ------------------------------------------------------------------ the loop
 
@@ -105,7 +107,6 @@ class Follower:
         stop = asyncio.Event() if stop is None else stop
         config: dict[str, Any] = {**consumer_config(self.options), "error_cb": self._on_error}
         consumer = Consumer(config)
-        start = time.monotonic()
         try:
             consumer.subscribe(list(self.options.topics))
             await self._retry("store", self.writer.prepare, stop)
@@ -115,17 +116,18 @@ class Follower:
             pass
         finally:
             await asyncio.to_thread(consumer.close)
-        self.stats.seconds = time.monotonic() - start
-        self._emit_progress()
+        if stop.is_set():
+            self._emit_progress()
         return self.stats
 
     async def _loop(self, consumer: Consumer, stop: asyncio.Event) -> None:
-        start = last_message = last_progress = time.monotonic()
+        last_message = last_progress = time.monotonic()
         while not stop.is_set():
             batch = await self._gather(consumer, stop)
             self._report_kafka_state()
             now = time.monotonic()
             if batch:
+                self._first = now if self._first is None else self._first
                 last_message = now
                 await self._store(batch, stop)
                 await self._commit(consumer, batch, stop)
@@ -135,7 +137,6 @@ class Follower:
             ):
                 last_progress = now
                 await self._update_lag(consumer)
-                self.stats.seconds = time.monotonic() - start
                 self._emit_progress()
                 if idle is not None and now - last_message >= idle and self.stats.lag == 0:
                     return
@@ -148,6 +149,8 @@ class Follower:
             log.info("resumed the per-night state of group %s", self.options.group_id)
 
     def _emit_progress(self) -> None:
+        if self._first is not None:
+            self.stats.seconds = time.monotonic() - self._first
         if self.progress is not None:
             self.progress(self.stats)
         else:
