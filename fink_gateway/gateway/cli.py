@@ -322,9 +322,11 @@ def follow(
     idle_seconds: float | None, store: str | None, cutouts: bool | None,
 ) -> None:  # fmt: skip
     """Follow Fink's Kafka stream (Livestream topics) into the store, batch by batch; stops
-    on SIGINT/SIGTERM after storing and committing the batch in hand."""
+    on SIGINT/SIGTERM after storing and committing the batch in hand. With `cache.backend:
+    redis`, each stored batch is announced to the gateways' subscriptions through Redis."""
     from fink_gateway.ingest.follow.options import FollowOptions
     from fink_gateway.ingest.follow.run import follow_until_stopped
+    from fink_gateway.live.bus import RedisBus, alert_channel
 
     url = _store_url(ctx, store)
     with_cutouts = _settings(ctx).ingest.with_cutouts if cutouts is None else cutouts
@@ -335,10 +337,14 @@ def follow(
     )  # fmt: skip
     lsst_prefix = _settings(ctx).lsst_table_prefix
 
+    cache = _settings(ctx).cache
+
     async def work(s: Store, prefix: str) -> None:
+        # subscribers of other processes hear of new alerts through the cache's Redis
+        bus = RedisBus(cache.redis_url, alert_channel(prefix)) if cache.backend == "redis" else None
         await follow_until_stopped(
             s, prefix, options, with_cutouts=with_cutouts, lsst_prefix=lsst_prefix,
-            metrics_port=metrics_port,
+            metrics_port=metrics_port, bus=bus,
         )  # fmt: skip
 
     _run(ctx, url, work)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +83,8 @@ class AlertWriter:
         self._ssnamenrs: set[str] = set()
         self._versions: set[tuple[str, str]] = set()
         self._anomaly_keys: set[bytes] = set()
+        self.on_alerts: Callable[[EncodedAlerts], None] | None = None
+        """Called with every chunk of alerts once stored (``follow`` announces them)."""
 
     async def prepare(self) -> None:
         """Create every table that does not exist yet."""
@@ -120,6 +122,8 @@ class AlertWriter:
         )
         if nightly:
             self._nightly.add(enc)
+        if self.on_alerts is not None:
+            self.on_alerts(enc)
         roid = alerts.numpy("roid")
         names = alerts.strings("ssnamenr", "null")
         self._ssnamenrs.update(names[i] for i in np.flatnonzero(roid == 3).tolist())

@@ -110,4 +110,19 @@ query EarlySNIa {
 }
 """,
         ),
+        (
+            "Live alerts (subscription)",
+            f"""# Alerts pushed as they are stored (fink-gateway follow), over a WebSocket:
+# here those within 1 deg of this object, brighter than magnitude 20.
+subscription LiveAlerts {{
+  alerts(filter: {{cone: {{ra: {ra}, dec: {dec}, radius: 3600}}, magpsfMax: 20}}) {{
+    objectId
+    time
+    band
+    magpsf
+    classification {{ label }}
+  }}
+}}
+""",
+        ),
     ]

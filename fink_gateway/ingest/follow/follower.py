@@ -34,6 +34,8 @@ from fink_gateway.ingest.follow.options import FollowOptions, consumer_config
 from fink_gateway.ingest.pipeline import write_table
 from fink_gateway.ingest.writer import AlertWriter
 from fink_gateway.layout.rubin import RUBIN_PREFIX
+from fink_gateway.live.bus import MemoryBus
+from fink_gateway.live.events import AlertEvent, alert_events
 from fink_gateway.store.interface import Store
 
 log = logging.getLogger("fink_gateway.follow")
@@ -84,6 +86,7 @@ class Follower:
         lsst_prefix: str = RUBIN_PREFIX,
         metrics: FollowMetrics | None = None,
         progress: Callable[[FollowStats], None] | None = None,
+        bus: MemoryBus | None = None,
     ) -> None:
         self.store = store
         self.prefix = prefix
@@ -93,6 +96,10 @@ class Follower:
         self.progress = progress
         self.stats = FollowStats()
         self.writer = AlertWriter(store, prefix, with_cutouts=with_cutouts)
+        self.bus = bus
+        self._events: list[AlertEvent] = []
+        if bus is not None:
+            self.writer.on_alerts = lambda enc: self._events.extend(alert_events(enc))
         self.decoder = MessageDecoder(options.schema_path)
         self._kafka_up = True
         self._kafka_errors: list[KafkaError] = []
@@ -216,6 +223,19 @@ class Follower:
         await self._retry("store", save, stop)
         self.stats.batches += 1
         self.metrics.batches.inc()
+        await self._announce()
+
+    async def _announce(self) -> None:
+        """Tell live subscribers of the batch's alerts, now stored (best effort: a failed
+        publication is logged; the store has the alerts whatever happens)."""
+        events, self._events = self._events, []
+        if self.bus is None or not events:
+            return
+        try:
+            await self.bus.publish(events)
+        except Exception as exc:  # Redis down: subscribers miss these, the store does not
+            log.warning("could not announce %d alerts (%s: %s)", len(events),
+                        type(exc).__name__, exc)  # fmt: skip
 
     async def _write(
         self, messages: list[RawMessage], stop: asyncio.Event, *, nightly: bool

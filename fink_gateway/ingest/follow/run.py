@@ -13,6 +13,7 @@ from fink_gateway.ingest.follow.follower import Follower, FollowStats
 from fink_gateway.ingest.follow.metrics import FollowMetrics
 from fink_gateway.ingest.follow.options import FollowOptions
 from fink_gateway.layout.rubin import RUBIN_PREFIX
+from fink_gateway.live.bus import MemoryBus
 from fink_gateway.store.interface import Store
 
 log = logging.getLogger("fink_gateway.follow")
@@ -26,6 +27,7 @@ async def follow_until_stopped(
     with_cutouts: bool = True,
     lsst_prefix: str = RUBIN_PREFIX,
     metrics_port: int | None = None,
+    bus: MemoryBus | None = None,
 ) -> FollowStats:
     """Follow until a signal (the batch in hand is stored and committed) or idleness."""
     metrics = FollowMetrics()
@@ -41,6 +43,10 @@ async def follow_until_stopped(
              options.group_id)  # fmt: skip
     follower = Follower(
         store, prefix, options, with_cutouts=with_cutouts, lsst_prefix=lsst_prefix,
-        metrics=metrics,
+        metrics=metrics, bus=bus,
     )  # fmt: skip
-    return await follower.run(stop)
+    try:
+        return await follower.run(stop)
+    finally:
+        if bus is not None:
+            await bus.close()
