@@ -69,6 +69,28 @@ def machine() -> str:
             f"{platform.system()} {platform.machine()}")
 
 
+def store_kind(url: str | None) -> str:
+    """``HBase`` or ``embedded`` (the default store of a benchmark: a temporary file)."""
+    return "HBase" if (url or "").startswith("hbase://") else "embedded"
+
+
+def round_trips_table(trips: list[tuple[int, int]]) -> list[str]:
+    """Markdown rows of (K objects, store round trips) pairs."""
+    return [
+        "| K objects | " + " | ".join(str(k) for k, _ in trips) + " |",
+        "|---|" + "---|" * len(trips),
+        "| round trips | " + " | ".join(str(t) for _, t in trips) + " |",
+    ]
+
+
+def report_run(text: str, output: Path | None, title: str, store: str | None) -> None:
+    """Print a benchmark's report and, with ``--output``, write it as the section ``title
+    (<store kind>)``."""
+    print(text)
+    if output:
+        write_section(output, f"{title} ({store_kind(store)})", text)
+
+
 def write_section(path: Path, title: str, body: str) -> None:
     """Replace (or append) the ``## <title>`` section of BENCHMARKS.md."""
     command = " ".join(shlex.quote(a) for a in [".venv/bin/python", *sys.argv])

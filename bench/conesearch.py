@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import drop_prefix, percentile, query, write_section
+from bench.common import drop_prefix, percentile, query, report_run
 from fink_gateway.demo import generate_alerts
 from fink_gateway.gateway.config import Settings
 from fink_gateway.gateway.context import Services
@@ -105,8 +105,4 @@ if __name__ == "__main__":
     parser.add_argument("--store", help="store URL (default: a temporary embedded file)")
     parser.add_argument("--output", type=Path, help="BENCHMARKS.md to update")
     ns = parser.parse_args()
-    text = asyncio.run(main(ns))
-    print(text)
-    if ns.output:
-        store_kind = "HBase" if (ns.store or "").startswith("hbase://") else "embedded"
-        write_section(ns.output, f"Cone search ({store_kind})", text)
+    report_run(asyncio.run(main(ns)), ns.output, "Cone search", ns.store)

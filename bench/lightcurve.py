@@ -32,7 +32,15 @@ from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, best_of, drop_prefix, query, with_epochs, write_section
+from bench.common import (
+    ROOT,
+    best_of,
+    drop_prefix,
+    query,
+    report_run,
+    round_trips_table,
+    with_epochs,
+)
 from fink_gateway.demo import generate_alerts
 from fink_gateway.gateway.app import build_app
 from fink_gateway.gateway.config import Settings
@@ -190,9 +198,7 @@ async def main(args: argparse.Namespace) -> str:
         "",
         "P2, store round trips of `objects(objectIds) { lightcurve { jd magpsf sigmapsf fid } }`:",
         "",
-        "| K objects | " + " | ".join(str(k) for k, _ in r2) + " |",
-        "|---|" + "---|" * len(r2),
-        "| round trips | " + " | ".join(str(t) for _, t in r2) + " |",
+        *round_trips_table(r2),
     ]
     return "\n".join(lines)
 
@@ -203,9 +209,5 @@ if __name__ == "__main__":
     parser.add_argument("--alerts", type=int, default=20000, help="demo alerts to ingest")
     parser.add_argument("--output", type=Path, help="BENCHMARKS.md to update")
     ns = parser.parse_args()
-    report = asyncio.run(main(ns))
-    print(report)
-    if ns.output:
-        store_kind = "HBase" if (ns.store or "").startswith("hbase://") else "embedded"
-        write_section(ns.output, f"Light curves and objects ({store_kind})", report)
+    report_run(asyncio.run(main(ns)), ns.output, "Light curves and objects", ns.store)
     _ = ROOT

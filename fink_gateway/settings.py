@@ -15,6 +15,7 @@ class ServerSettings:
     port: int = 8000
     workers: int = 1
     demo_alerts: int = 20000
+    demo_lsst_alerts: int = 2000
     demo_seed: int = 0
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from graphql import GraphQLObjectType
+from graphql import GraphQLObjectType, parse, validate
 
 from fink_gateway import errors
 from fink_gateway.schema.build import build_schema
@@ -47,3 +48,12 @@ def test_every_error_code_is_in_the_readme() -> None:
     codes |= {"GRAPHQL_VALIDATION_FAILED"}
     missing = sorted(c for c in codes if f"`{c}`" not in readme)
     assert not missing, f"error codes not documented in README.md: {missing}"
+
+
+def test_the_readme_s_queries_are_valid_for_the_schema() -> None:
+    readme = (ROOT / "README.md").read_text()
+    queries = re.findall(r"```graphql\n(.*?)```", readme, re.DOTALL)
+    assert len(queries) >= 2  # ZTF, and LSST with both surveys
+    schema = build_schema()._schema
+    for query in queries:
+        assert not validate(schema, parse(query)), query

@@ -7,7 +7,8 @@ key)`` through a counter-based hash, so the output is identical across runs and 
 depend on batching; the first *n* alerts of a longer run are the alerts of a run of *n*.
 :func:`demo_truth` recovers what an objectId was generated as (its kind and, for periodic
 variables, the true period). The data feeds ``fink-gateway demo``/``serve``, tests and
-benchmarks; ingest does not use it.
+benchmarks; ingest does not use it. Rubin LSST demo alerts come from
+:mod:`fink_gateway.demo.lsst`.
 
 A *unit* is one simulated source: a supernova, a periodic variable, an asteroid seen on
 several nights (a new objectId per alert, as in ZTF), one tracklet exposure (several

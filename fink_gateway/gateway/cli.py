@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import math
 from collections.abc import Awaitable, Callable
@@ -112,19 +113,44 @@ def _summary(report: IngestReport, title: str) -> None:
 
 
 async def _fill_demo(
-    store: Store, prefix: str, alerts: int, seed: int, with_cutouts: bool
+    store: Store,
+    prefix: str,
+    alerts: int,
+    lsst_alerts: int,
+    seed: int,
+    *,
+    with_cutouts: bool,
+    lsst_prefix: str,
 ) -> IngestReport:
+    """ZTF demo alerts into the tables of ``prefix``, then Rubin LSST ones into those of
+    ``lsst_prefix``, through the ingest of in-memory tables (one data version)."""
     from fink_gateway.demo import generate_alerts
+    from fink_gateway.demo.lsst import generate_lsst_alerts
 
-    with alert_progress(console, "demo alerts", alerts) as progress:
+    batches = itertools.chain(
+        generate_alerts(alerts, seed=seed, with_cutouts=with_cutouts),
+        generate_lsst_alerts(lsst_alerts, seed=seed),
+    )
+    with alert_progress(console, "demo alerts", alerts + lsst_alerts) as progress:
         return await ingest_tables(
             store,
             prefix,
-            generate_alerts(alerts, seed=seed, with_cutouts=with_cutouts),
-            source=f"demo(alerts={alerts}, seed={seed})",
+            batches,
+            source=f"demo(alerts={alerts}, lsst_alerts={lsst_alerts}, seed={seed})",
             with_cutouts=with_cutouts,
             progress=progress,
+            lsst_prefix=lsst_prefix,
         )
+
+
+async def _holds_alerts(store: Store, prefix: str, lsst_prefix: str) -> bool:
+    """Whether the store holds alerts of either survey: rows in ZTF's main table or in
+    Rubin's ``cutouts`` (every LSST alert, Solar System ones included, has a row there)."""
+    present = set(await store.list_tables())
+    for name in (tables.MAIN.name(prefix), rubin.CUTOUTS.name(lsst_prefix)):
+        if name in present and await store.count_rows(name) > 0:
+            return True
+    return False
 
 
 @main.command()
@@ -151,16 +177,21 @@ def serve(
     settings = _settings(ctx)
     url = _store_url(ctx, store)
     server = settings.server
-    if parse_store_url(url).kind == "embedded" and server.demo_alerts > 0:
+    demo_alerts = server.demo_alerts + server.demo_lsst_alerts
+    if parse_store_url(url).kind == "embedded" and demo_alerts > 0:
 
         async def fill_if_empty(s: Store, prefix: str) -> None:
-            main_table = tables.MAIN.name(prefix)
-            if main_table in await s.list_tables() and await s.count_rows(main_table) > 0:
+            if await _holds_alerts(s, prefix, settings.lsst_table_prefix):
                 return
-            console.print(f"Empty store {url}: generating {server.demo_alerts:,} demo alerts.")
-            report = await _fill_demo(
-                s, prefix, server.demo_alerts, server.demo_seed, settings.ingest.with_cutouts
+            console.print(
+                f"Empty store {url}: generating {server.demo_alerts:,} ZTF and "
+                f"{server.demo_lsst_alerts:,} Rubin LSST demo alerts."
             )
+            report = await _fill_demo(
+                s, prefix, server.demo_alerts, server.demo_lsst_alerts, server.demo_seed,
+                with_cutouts=settings.ingest.with_cutouts,
+                lsst_prefix=settings.lsst_table_prefix,
+            )  # fmt: skip
             _summary(report, "demo data")
 
         _run(ctx, url, fill_if_empty)
@@ -246,19 +277,36 @@ def ingest(
 
 
 @main.command()
-@click.option("--alerts", type=click.IntRange(min=1), required=True, help="How many alerts.")
+@click.option("--alerts", type=click.IntRange(min=0), required=True, help="How many ZTF alerts.")
+@click.option(
+    "--lsst-alerts",
+    type=click.IntRange(min=0),
+    help="How many Rubin LSST alerts, into the tables of `lsst_table_prefix` "
+    "(default: server.demo_lsst_alerts in config.yml).",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 @store_option
 @cutouts_option
 @click.pass_context
-def demo(ctx: click.Context, alerts: int, seed: int, store: str | None, cutouts: bool | None
-         ) -> None:
-    """Generate deterministic, realistic ZTF-like alerts and ingest them."""
+def demo(
+    ctx: click.Context,
+    alerts: int,
+    lsst_alerts: int | None,
+    seed: int,
+    store: str | None,
+    cutouts: bool | None,
+) -> None:
+    """Generate deterministic, realistic ZTF and Rubin LSST alerts and ingest them."""
     url = _store_url(ctx, store)
-    with_cutouts = _settings(ctx).ingest.with_cutouts if cutouts is None else cutouts
+    settings = _settings(ctx)
+    with_cutouts = settings.ingest.with_cutouts if cutouts is None else cutouts
+    lsst = settings.server.demo_lsst_alerts if lsst_alerts is None else lsst_alerts
 
     async def work(s: Store, prefix: str) -> IngestReport:
-        return await _fill_demo(s, prefix, alerts, seed, with_cutouts)
+        return await _fill_demo(
+            s, prefix, alerts, lsst, seed,
+            with_cutouts=with_cutouts, lsst_prefix=settings.lsst_table_prefix,
+        )  # fmt: skip
 
     _summary(_run(ctx, url, work), f"demo alerts into {url}")
 

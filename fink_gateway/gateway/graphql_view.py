@@ -39,6 +39,7 @@ from fink_gateway.gateway.middleware.request_id import scope_request_id
 from fink_gateway.gateway.persisted_queries import PersistedQueries
 from fink_gateway.resolvers.context import RequestContext
 from fink_gateway.resolvers.examples import ExampleTarget, example_target
+from fink_gateway.resolvers.lsst_examples import example_lsst_target
 from fink_gateway.schema.extensions.cost import cost_report
 from fink_gateway.schema.extensions.error_codes import coded_error
 
@@ -220,12 +221,16 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
         return encode_response(data)
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        reader = self.services.new_context().reader
+        context = self.services.new_context()
         try:
-            target = await example_target(reader)
+            target = await example_target(context.reader)
         except Exception:  # an unreachable store must not hide the IDE
             target = ExampleTarget("ZTF21abfmbix", 92.4445778, 35.5722176, "SN candidate")
-        return HTMLResponse(graphiql_html(target))
+        try:
+            lsst = await example_lsst_target(context.lsst_reader)
+        except Exception:  # no Rubin tables (a ZTF-only store): no LSST tabs
+            lsst = None
+        return HTMLResponse(graphiql_html(target, lsst))
 
     def _http_error(self, request: Request, status: int, reason: str) -> Response:
         """A request the view refused before any GraphQL work, as a GraphQL response."""

@@ -127,14 +127,22 @@ async def ingest_tables(
     source: str,
     with_cutouts: bool = True,
     progress: Progress | None = None,
+    lsst_prefix: str = RUBIN_PREFIX,
 ) -> IngestReport:
-    """Ingest in-memory alert tables (the demo generator's output) through the same path."""
+    """Ingest in-memory alert tables (the demo generators' output) through the same path:
+    ZTF tables to the tables of ``prefix``, Rubin tables to those of ``lsst_prefix``. A bad
+    table raises :class:`IngestError` naming ``source``."""
     writer = AlertWriter(store, prefix, with_cutouts=with_cutouts)
     report = IngestReport(writer.counts, files=[source])
     start = time.perf_counter()
     await writer.prepare()
     for table in batches:
-        written = await writer.write(read_alerts(table, source))
+        if is_lsst_table(table):
+            check_lsst_prefix(prefix, lsst_prefix, source)
+            rows = lsst_rows(read_lsst_alerts(table, source, from_file=False))
+            written = await write_lsst_rows(writer, lsst_prefix, rows)
+        else:
+            written = await writer.write(read_alerts(table, source))
         if progress:
             progress(written)
     report.data_version = await writer.finish()

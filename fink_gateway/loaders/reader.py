@@ -166,6 +166,8 @@ class Reader:
         """The data version, read once per request (concurrent callers share the read)."""
         if self._version_of is not None:
             return await self._version_of.data_version()
+        if self._version is not None and self._version.done():
+            return self._version.result()
         if self._version is None:
             self._version = asyncio.ensure_future(read_data_version(self.store, self.prefix))
         return await asyncio.shield(self._version)

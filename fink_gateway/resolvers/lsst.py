@@ -8,7 +8,6 @@ answers for it (docs/fink-lsst.md §8.1). Ids are Python ints (64-bit, exact).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +22,7 @@ from fink_gateway.loaders.reader import Reader
 from fink_gateway.science.coords import separation_deg
 from fink_gateway.science.designations import pack_designation, unpack_designation
 from fink_gateway.science.healpix import disc_pixels
-from fink_gateway.store.types import Column, Row, ScanRange, next_prefix
+from fink_gateway.store.types import Cells, Column, Row, ScanRange, next_prefix
 
 ARCSEC_PER_DEG = 3600.0
 _MAX_ID = 2**63 - 1
@@ -50,12 +49,29 @@ def dia_object_ids(values: Sequence[int | str], cap: int) -> list[int]:
     return [dia_object_id(v, "diaObjectIds") for v in values]
 
 
-@dataclass(frozen=True, slots=True)
 class LsstRecord:
-    """One decoded row: its key and ``{qualifier: value}``."""
+    """One row: its key and its values by qualifier, decoded on first use (a query that
+    asks an object's id and light curve never decodes its ~90 diaObject cells)."""
 
-    key: bytes
-    values: dict[str, object]
+    __slots__ = ("_cells", "_types", "_values", "key")
+
+    def __init__(
+        self,
+        key: bytes,
+        values: dict[str, object] | None = None,
+        cells: Cells | None = None,
+        types: Types | None = None,
+    ) -> None:
+        self.key = key
+        self._values = values
+        self._cells = cells
+        self._types = types
+
+    @property
+    def values(self) -> dict[str, object]:
+        if self._values is None:
+            self._values = decode_record(self._cells or {}, self._types or {})
+        return self._values
 
 
 async def load_dia_objects(reader: Reader, ids: Sequence[int]) -> list[LsstRecord | None]:
@@ -64,7 +80,7 @@ async def load_dia_objects(reader: Reader, ids: Sequence[int]) -> list[LsstRecor
     types = await reader.types(rubin.DIA_OBJECT)
     found = await reader.scan(rubin.DIA_OBJECT, [ScanRange.closed(k, k) for k in keys], None)
     return [
-        LsstRecord(rows[0][0], decode_record(rows[0][1], types)) if rows else None
+        LsstRecord(rows[0][0], cells=rows[0][1], types=types) if rows else None
         for rows in found
     ]
 
@@ -109,14 +125,48 @@ class LsstSeries:
         return None
 
 
+SERIES_COLUMNS: dict[str, tuple[str, ...]] = {
+    "length": (),
+    "midpointMjdTai": ("r:midpointMjdTai",),
+    "band": ("r:band",),
+    "psfFlux": ("r:psfFlux",),
+    "psfFluxErr": ("r:psfFluxErr",),
+    "scienceFlux": ("r:scienceFlux",),
+    "scienceFluxErr": ("r:scienceFluxErr",),
+    "mag": ("r:psfFlux", "r:psfFluxErr"),
+    "magErr": ("r:psfFlux", "r:psfFluxErr"),
+    "ra": ("r:ra",),
+    "dec": ("r:dec",),
+    "sourceId": ("r:diaSourceId", "r:diaForcedSourceId"),
+    "__typename": (),
+}
+"""Columns each light-curve field reads (``column(name)`` reads its own)."""
+
+
+def series_columns(fields: Sequence[tuple[str, object]]) -> tuple[Column, ...]:
+    """Columns to read for the selected (field name, ``column`` argument) pairs; empty: all
+    columns (a field this map does not know)."""
+    wanted: set[str] = set()
+    for name, argument in fields:
+        if name == "column" and isinstance(argument, str) and ":" in argument:
+            wanted.add(argument)
+        elif name in SERIES_COLUMNS:
+            wanted.update(SERIES_COLUMNS[name])
+        else:
+            return ()
+    return tuple(sorted(c.encode() for c in wanted)) or (b"r:midpointMjdTai",)
+
+
 async def load_sources(
-    reader: Reader, spec: TableSpec, prefixes: Sequence[bytes]
+    reader: Reader, spec: TableSpec, prefixes: Sequence[bytes], columns: Sequence[Column] = ()
 ) -> list[LsstSeries]:
-    """All rows under each prefix of a source table (``diaSource_static``, ``fp``,
-    ``diaSource_sso``), sorted by ``midpointMjdTai``. Through the request's batching loader:
-    the light curves of every object of a query are read in one store call (and cached)."""
+    """The rows under each prefix of a source table (``diaSource_static``, ``fp``,
+    ``diaSource_sso``) with ``columns`` (empty: all), sorted by ``midpointMjdTai``. Through
+    the request's batching loader: the light curves of every object of a query are read in
+    one store call (and cached)."""
     types = await reader.types(spec)
-    found = await asyncio.gather(*(reader.rows_with_prefix(spec, p, ()) for p in prefixes))
+    loads = [reader.rows_with_prefix(spec, p, columns) for p in prefixes]  # batched futures
+    found = [await load for load in loads]
     series = []
     for rows in found:
         mjd = np.array([float(k.rsplit(b"_", 1)[1]) for k, _ in rows], dtype=np.float64)

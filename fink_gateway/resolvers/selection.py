@@ -63,3 +63,16 @@ def _children(selections: Iterable[Selection]) -> list[SelectedField]:
         elif isinstance(node, FragmentSpread | InlineFragment):
             stack.extend(node.selections)
     return out
+
+
+def direct_fields(info_fields: Iterable[SelectedField]) -> list[SelectedField]:
+    """The fields selected directly below the resolver's own field, through fragments."""
+    out: list[SelectedField] = []
+    stack: list[Selection] = [n for field in info_fields for n in field.selections]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, SelectedField):
+            out.append(node)
+        elif isinstance(node, FragmentSpread | InlineFragment):
+            stack.extend(node.selections)
+    return out

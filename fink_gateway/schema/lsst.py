@@ -18,9 +18,10 @@ from fink_gateway.layout import rubin
 from fink_gateway.layout.tables import TableSpec
 from fink_gateway.resolvers import lsst as resolver
 from fink_gateway.resolvers.lsst import LsstRecord, LsstSeries
+from fink_gateway.resolvers.selection import direct_fields
 from fink_gateway.schema.arguments import ConeDec, ConeRa, ConeRadius, cone_of
 from fink_gateway.schema.fields import resolver_field
-from fink_gateway.schema.info import Info
+from fink_gateway.schema.info import Info, selected_fields
 from fink_gateway.schema.scalars import (
     BigInt,
     FloatSeries,
@@ -127,6 +128,12 @@ class LsstLightCurve:
         return JSON([_exact(v) for v in _as_list(self._data.column(qualifier))])
 
 
+def series_columns_of(info: Info) -> tuple[bytes, ...]:
+    """The columns the selected light-curve fields read (column push-down)."""
+    fields = direct_fields(selected_fields(info))
+    return resolver.series_columns([(f.name, f.arguments.get("name")) for f in fields])
+
+
 def _as_list(values: np.ndarray | list[Any]) -> list[Any]:
     """JSON values of a decoded column: NaN → None, float32 as its shortest text reads."""
     if not isinstance(values, np.ndarray):
@@ -196,7 +203,9 @@ class DiaObject(SurveyObject):
 
     async def _points(self, info: Info, spec: TableSpec) -> LsstLightCurve:
         prefix = rubin.object_sources_prefix(int(self._record.key.split(b"_", 1)[1]))
-        (series,) = await resolver.load_sources(info.context.lsst_reader, spec, [prefix])
+        columns = series_columns_of(info)
+        reader = info.context.lsst_reader
+        (series,) = await resolver.load_sources(reader, spec, [prefix], columns)
         return LsstLightCurve(_data=series)
 
 

@@ -7,17 +7,20 @@ import os
 import re
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner, Result
 
 from fink_gateway import __version__
+from fink_gateway.demo.lsst import generate_lsst_alerts
 from fink_gateway.gateway.cli import main
 from fink_gateway.gateway.config import ENV_PREFIX
-from fink_gateway.layout import tables
+from fink_gateway.layout import rubin, tables
 from fink_gateway.store.embedded import EmbeddedStore
 from fink_gateway.store.types import ScanRange
 from tests.data_paths import FINK_ZTF, SCIENCE_FILES
+from tests.gateway.conftest import ClientFactory
 
 ALERTS_IN_SAMPLES = 74 + 67 + 11 + 3 + 2
 GOOD_FILE = FINK_ZTF / "science_20190903.parquet"
@@ -108,23 +111,64 @@ def test_ingest_names_bad_files_and_goes_on(tmp_path: Path) -> None:
 
 def test_demo_then_tables_lists_every_fink_table(tmp_path: Path) -> None:
     store = str(tmp_path / "demo.db")
-    demo = invoke("demo", "--alerts", "500", "--no-cutouts", "--store", store)
+    demo = invoke("demo", "--alerts", "500", "--lsst-alerts", "300", "--no-cutouts",
+                  "--store", store)  # fmt: skip
     assert demo.exit_code == 0, demo.output
-    assert "500 alerts in" in demo.output
+    assert "800 alerts in" in demo.output
 
     listed = invoke("tables", "--store", store)
     assert listed.exit_code == 0, listed.output
     rows = table_rows(listed.output)
-    assert set(rows) == {spec.name("ztf") for spec in tables.ALL_TABLES}
+    assert set(rows) == {spec.name("ztf") for spec in tables.ALL_TABLES} | {
+        spec.name("rubin") for spec in rubin.RUBIN_TABLES
+    }
     # one row per alert plus the schema row of the demo's one (broker, science) version pair
     assert rows[tables.MAIN.name("ztf")] == rows[tables.CLASS.name("ztf")] == 500 + 1
+    assert rows[rubin.CUTOUTS.name("rubin")] == 300 + 1
+
+
+def test_demo_lsst_alerts_default_to_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FINK_GATEWAY_SERVER_DEMO_LSST_ALERTS", "40")
+    demo = invoke("demo", "--alerts", "20", "--no-cutouts", "--store", "d.db")
+    assert demo.exit_code == 0, demo.output
+    assert "60 alerts in" in demo.output
+    assert table_rows(invoke("tables", "--store", "d.db").output)["rubin.cutouts"] == 40 + 1
+
+
+def test_demo_of_both_surveys_answers_lsst_and_mixed_queries(
+    client_factory: ClientFactory,
+) -> None:
+    demo = invoke("demo", "--alerts", "200", "--lsst-alerts", "200", "--no-cutouts",
+                  "--store", "store.db")  # fmt: skip
+    assert demo.exit_code == 0, demo.output
+    alerts = pa.concat_tables(generate_lsst_alerts(200)).to_pylist()  # the same, seed 0
+    objects = {a["diaObject"]["diaObjectId"]: a for a in alerts if a["diaObject"]}
+    oid, last = max(objects.items(), key=lambda item: item[1]["diaObject"]["nDiaSources"])
+    source = last["diaSource"]
+    query = f"""{{
+      lsstObjects(diaObjectIds: ["{oid}", "1"]) {{ diaObjectId nDiaSources }}
+      skySearch(ra: {source["ra"]}, dec: {source["dec"]}, radius: 5) {{
+        survey object {{ name ... on DiaObject {{ lightcurve {{ length }} }} }}
+      }}
+    }}"""
+    answer = client_factory().post("/graphql", json={"query": query}).json()
+    assert "errors" not in answer, answer
+    found = answer["data"]["lsstObjects"]
+    assert found == [{"diaObjectId": str(oid), "nDiaSources": last["diaObject"]["nDiaSources"]},
+                     None]  # fmt: skip
+    match = answer["data"]["skySearch"][0]
+    assert match["survey"] == "LSST" and match["object"]["name"] == str(oid)
+    assert match["object"]["lightcurve"]["length"] == last["diaObject"]["nDiaSources"]
 
 
 def test_store_option_prefix_names_the_tables(tmp_path: Path) -> None:
     store = f"{tmp_path / 'demo.db'}?prefix=demo"
-    assert invoke("demo", "--alerts", "50", "--no-cutouts", "--store", store).exit_code == 0
+    demo = invoke("demo", "--alerts", "50", "--lsst-alerts", "20", "--no-cutouts",
+                  "--store", store)  # fmt: skip
+    assert demo.exit_code == 0
     rows = table_rows(invoke("tables", "--store", store).output)
     assert rows["demo.class"] == 50 + 1  # and one schema row
+    assert rows["rubin.cutouts"] == 20 + 1  # LSST tables: lsst_table_prefix
     assert "ztf" not in rows
 
 

@@ -13,11 +13,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pyarrow as pa
 import pytest
+
+from fink_gateway.demo.lsst import generate_lsst_alerts
 
 pytestmark = pytest.mark.slow
 
 OBJECTS = "{ classes { name } }"
+LSST_ALERTS = 200
 
 
 def _free_port() -> int:
@@ -47,7 +51,9 @@ def _gone(pids: set[int], timeout_s: float = 10.0) -> bool:
 
 def _serve(folder: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     port = _free_port()
-    env = dict(os.environ, FINK_GATEWAY_SERVER_DEMO_ALERTS="300", FINK_GATEWAY_LOG_LEVEL="warning")
+    env = dict(os.environ, FINK_GATEWAY_SERVER_DEMO_ALERTS="300",
+               FINK_GATEWAY_SERVER_DEMO_LSST_ALERTS=str(LSST_ALERTS),
+               FINK_GATEWAY_LOG_LEVEL="warning")  # fmt: skip
     env.pop("FINK_GATEWAY_CONFIG", None)
     command = [sys.executable, "-m", "fink_gateway", "serve", "--store", str(folder / "s.db"),
                "--port", str(port), *extra]  # fmt: skip
@@ -85,12 +91,19 @@ def _classes(base: str) -> list[str]:
     return [c["name"] for c in response.json()["data"]["classes"]]
 
 
-def test_serve_fills_an_empty_store_and_answers(
+def test_serve_fills_an_empty_store_with_both_surveys_and_answers(
     one: tuple[subprocess.Popen[bytes], str],
 ) -> None:
     process, base = one
     assert "SN candidate" in _classes(base)
     assert _workers(process.pid) == set()
+    alerts = pa.concat_tables(generate_lsst_alerts(LSST_ALERTS)).to_pylist()  # seed 0, as served
+    oid = next(a["diaObject"]["diaObjectId"] for a in alerts if a["diaObject"])
+    query = f'{{ lsstObject(diaObjectId: "{oid}") {{ diaObjectId }} }}'
+    response = httpx.post(f"{base}/graphql", json={"query": query}, timeout=30)
+    assert response.json()["data"] == {"lsstObject": {"diaObjectId": str(oid)}}
+    page = httpx.get(f"{base}/graphql", headers={"accept": "text/html"}, timeout=30)
+    assert "lsstObject(diaObjectId:" in page.text  # GraphiQL's LSST tabs, on served data
 
 
 def test_serve_with_two_workers_answers_from_both(

@@ -69,11 +69,12 @@ class LsstAlerts:
     ``values`` maps ``"<section>.<field>"``, the root names (``observation_reason``…) and Fink's
     column names (``xm_simbad_otype``, ``is_sso``…) to one typed array per alert; ``has``
     says which alerts have a ``diaObject``, ``ssSource``, ``mpc_orbits``; ``forced`` holds the
-    forced sources Fink writes (§4.5), one per item, as ``"diaForcedSource.<field>"``.
+    forced sources Fink writes (§4.5), one per item, as ``"diaForcedSource.<field>"``;
+    ``hdfs_path`` is the file's URI (None for generated tables, which no file holds).
     """
 
     source: str
-    hdfs_path: str
+    hdfs_path: str | None
     values: dict[str, pa.Array]
     has: dict[str, np.ndarray]
     forced: dict[str, pa.Array]
@@ -363,8 +364,12 @@ def _versions(values: dict[str, pa.Array]) -> frozenset[tuple[str, str]]:
     return frozenset(zip(broker, science, strict=True))
 
 
-def read_lsst_alerts(table: pa.Table, source: str) -> LsstAlerts:
-    """Validate and flatten a Rubin alert table; :class:`IngestError` names the column."""
+def read_lsst_alerts(table: pa.Table, source: str, *, from_file: bool = True) -> LsstAlerts:
+    """Validate and flatten a Rubin alert table; :class:`IngestError` names the column.
+
+    ``source`` is the file the table was read from, whose URI the ``cutouts`` rows give as
+    ``hdfs_path``; with ``from_file=False`` (generated alerts) it only names the input and
+    ``hdfs_path`` gets no cell."""
     check_schema_version(table, source)
     for name in (*SECTION_COLUMNS, *HISTORY_COLUMNS):
         _required(table, name, source)
@@ -401,7 +406,7 @@ def read_lsst_alerts(table: pa.Table, source: str) -> LsstAlerts:
     _fink_object_columns(values, has["ssSource"], first)
     return LsstAlerts(
         source=source,
-        hdfs_path=Path(source).resolve().as_uri(),
+        hdfs_path=Path(source).resolve().as_uri() if from_file else None,
         values=values,
         has=has,
         forced=forced,

@@ -1,8 +1,10 @@
 // Drives GraphiQL in headless Chromium (Debian's, through playwright-core): load the page,
-// run the default query, open the Docs panel, take a screenshot. Prints one JSON object:
+// run the default query, wait for the Plots panel (open on a first visit) to draw it, open
+// the Docs panel, take a screenshot. Prints one JSON object:
 // {"title", "assets": [urls of scripts and styles], "result": text of the result pane,
-//  "docs": text of the Docs panel, "queryDocs": text after clicking Query, "screenshot",
-//  "pageErrors": [...], "failedRequests": [...]}.
+//  "plots": data-kind of each plot the panel drew, "docs": text of the Docs panel,
+//  "queryDocs": text after clicking Query, "screenshot", "pageErrors": [...],
+//  "failedRequests": [...]}.
 // Usage: node graphiql.mjs http://127.0.0.1:PORT/graphql SCREENSHOT.png [CHROMIUM]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,6 +53,9 @@ try {
   const result = page.locator("section.result-window");
   await result.getByText('"objectId"').first().waitFor();
   out.result = await result.innerText();
+  await page.locator('.fink-plots[data-state="ready"]').waitFor();
+  out.plots = await page.locator(".fink-plot").evaluateAll(
+    (plots) => plots.map((plot) => plot.dataset.kind));
 
   // Open the Docs panel, then the Query type with its fields' descriptions.
   await page.getByRole("button", { name: "Show Documentation Explorer" }).click();
