@@ -142,3 +142,18 @@ class IngestError(GatewayError):
         super().__init__(where + message, path=path, column=column)
         self.path = path
         self.column = column
+
+
+class TooManySubscriptions(GatewayError):
+    """A connection asked for more live subscriptions than it may hold at once."""
+
+    code = "TOO_MANY_SUBSCRIPTIONS"
+    http_status = 429
+
+
+class SlowConsumer(GatewayError):
+    """A subscriber did not read its alerts fast enough: its subscription was dropped rather
+    than buffered without bound."""
+
+    code = "SLOW_CONSUMER"
+    http_status = 429

@@ -18,6 +18,9 @@ from tests.fit_pool import SHARED_FITS
 HBASE_ENV = "FINK_GATEWAY_TEST_HBASE"
 """``host:port`` of an HBase Thrift1 server for the ``hbase`` tests; unset: they are skipped."""
 
+KAFKA_ENV = "FINK_GATEWAY_TEST_KAFKA"
+"""``host:port`` of a Kafka broker for the ``kafka`` tests; unset: they are skipped."""
+
 TestStore = EmbeddedStore | HBaseStore
 
 
@@ -28,6 +31,15 @@ def hbase_address() -> tuple[str, int] | None:
         return None
     host, _, port = address.rpartition(":")
     return (host or "127.0.0.1"), int(port or 9090)
+
+
+def kafka_bootstrap() -> str:
+    """The test Kafka broker named by the environment (``host:port``), else skip the test
+    (which fails under CI)."""
+    address = os.environ.get(KAFKA_ENV, "").strip()
+    if not address:
+        pytest.skip(f"{KAFKA_ENV}=host:port is not set")
+    return address
 
 
 def store_opener(backend: str, tmp_path: Path) -> Callable[[], TestStore]:

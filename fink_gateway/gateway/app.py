@@ -1,9 +1,9 @@
 """The ASGI application: the one route table of the gateway.
 
-``/graphql`` (GraphQL over HTTP, GraphiQL in a browser; tabular answers too), ``/api/v1/…``
-(Fink's REST routes, answered through the schema), ``/`` (to GraphiQL, or the links as
-JSON), ``/schema.graphql`` (the SDL), ``/healthz`` (the process is up), ``/readyz`` (the store
-answers; 503 when it does not), ``/metrics`` (Prometheus).
+``/graphql`` (GraphQL over HTTP, GraphiQL in a browser, tabular answers, subscriptions over
+WebSocket), ``/api/v1/…`` (Fink's REST routes, answered through the schema), ``/`` (to
+GraphiQL, or the links as JSON), ``/schema.graphql`` (the SDL), ``/healthz`` (the process is
+up), ``/readyz`` (the store answers; 503 when it does not), ``/metrics`` (Prometheus).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from fink_gateway import __version__
@@ -32,6 +32,7 @@ from fink_gateway.gateway.metrics import GatewayMetrics, MetricsMiddleware
 from fink_gateway.gateway.middleware.body_limit import BodyLimitMiddleware
 from fink_gateway.gateway.middleware.ratelimit import RateLimitMiddleware, buckets_for
 from fink_gateway.gateway.middleware.request_id import RequestIdMiddleware
+from fink_gateway.live.bus import alert_bus
 from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.schema.build import build_schema
 from fink_gateway.settings import CorsSettings, Settings
@@ -48,7 +49,8 @@ def build_app(settings: Settings, store: Store, prefix: str | None = None) -> St
         settings.cache.ttl_seconds,
         settings.cache.max_entries,
     )
-    services = Services(store, settings, prefix or settings.table_prefix, cache)
+    table_prefix = prefix or settings.table_prefix
+    services = Services(store, settings, table_prefix, cache, bus=alert_bus(settings, table_prefix))
     buckets = buckets_for(settings)
 
     async def healthz(request: Request) -> JSONResponse:
@@ -72,6 +74,7 @@ def build_app(settings: Settings, store: Store, prefix: str | None = None) -> St
             yield
         finally:
             await cache.close()
+            await services.bus.close()
             await store.close()
             if buckets is not None:
                 await buckets.close()
@@ -97,6 +100,7 @@ def build_app(settings: Settings, store: Store, prefix: str | None = None) -> St
             Route("/", landing_endpoint(settings.introspection)),
             *([Route("/schema.graphql", sdl_endpoint(schema.as_str()))] if sdl_served else []),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),  # subscriptions (graphql-transport-ws)
             *api_routes(graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),

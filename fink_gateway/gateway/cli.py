@@ -1,4 +1,4 @@
-"""The ``fink-gateway`` command: serve, ingest, demo, tables, schema."""
+"""The ``fink-gateway`` command: serve, ingest, follow, demo, tables, schema."""
 
 from __future__ import annotations
 
@@ -309,6 +309,93 @@ def demo(
         )  # fmt: skip
 
     _summary(_run(ctx, url, work), f"demo alerts into {url}")
+
+
+@main.command()
+@click.option(
+    "--servers", required=True, envvar="FINK_GATEWAY_FOLLOW_SERVERS",
+    help="Kafka bootstrap servers, host:port[,host:port…].",
+)
+@click.option(
+    "--topic", "topics", multiple=True, required=True,
+    help="A topic to follow (repeatable), e.g. fink_early_sn_candidates_ztf.",
+)
+@click.option(
+    "--group-id", required=True, envvar="FINK_GATEWAY_FOLLOW_GROUP_ID",
+    help="Kafka consumer group: its committed offsets are where a restart resumes.",
+)
+@click.option(
+    "--username", envvar="FINK_GATEWAY_FOLLOW_USERNAME",
+    help="SASL username (SCRAM-SHA-512 over sasl_plaintext, as fink-client).",
+)
+@click.option(
+    "--password", envvar="FINK_GATEWAY_FOLLOW_PASSWORD",
+    help="SASL password (use the environment variable rather than the command line).",
+)
+@click.option(
+    "--batch-size", type=click.IntRange(min=1), default=1000, show_default=True,
+    envvar="FINK_GATEWAY_FOLLOW_BATCH_SIZE", help="Messages per batch at most.",
+)
+@click.option(
+    "--batch-seconds", type=click.FloatRange(min=0.01), default=5.0, show_default=True,
+    envvar="FINK_GATEWAY_FOLLOW_BATCH_SECONDS",
+    help="Seconds a batch waits for more messages after its first.",
+)
+@click.option(
+    "--start", type=click.Choice(["earliest", "latest"]), default="earliest",
+    show_default=True, envvar="FINK_GATEWAY_FOLLOW_START",
+    help="Where a new group starts in each partition (a known group resumes where it was).",
+)
+@click.option(
+    "--schema", "schema_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    envvar="FINK_GATEWAY_FOLLOW_SCHEMA",
+    help="Avro schema (.avsc) for streams whose message keys are not the schema itself.",
+)
+@click.option(
+    "--metrics-port", type=click.IntRange(min=0, max=65535),
+    envvar="FINK_GATEWAY_FOLLOW_METRICS_PORT",
+    help="Serve the follower's Prometheus metrics (lag, alerts, retries) on this port.",
+)
+@click.option(
+    "--stop-when-idle", "idle_seconds", type=click.FloatRange(min=0.1),
+    help="Exit once caught up and no message came for this many seconds (backfills, tests).",
+)
+@store_option
+@cutouts_option
+@click.pass_context
+def follow(
+    ctx: click.Context, servers: str, topics: tuple[str, ...], group_id: str,
+    username: str | None, password: str | None, batch_size: int, batch_seconds: float,
+    start: str, schema_path: Path | None, metrics_port: int | None,
+    idle_seconds: float | None, store: str | None, cutouts: bool | None,
+) -> None:  # fmt: skip
+    """Follow Fink's Kafka stream (Livestream topics) into the store, batch by batch; stops
+    on SIGINT/SIGTERM after storing and committing the batch in hand. With `cache.backend:
+    redis`, each stored batch is announced to the gateways' subscriptions through Redis."""
+    from fink_gateway.ingest.follow.options import FollowOptions
+    from fink_gateway.ingest.follow.run import follow_until_stopped
+    from fink_gateway.live.bus import RedisBus, alert_channel
+
+    url = _store_url(ctx, store)
+    with_cutouts = _settings(ctx).ingest.with_cutouts if cutouts is None else cutouts
+    options = FollowOptions(
+        servers=servers, topics=topics, group_id=group_id, username=username,
+        password=password, batch_size=batch_size, batch_seconds=batch_seconds, start=start,
+        schema_path=schema_path, stop_when_idle_seconds=idle_seconds,
+    )  # fmt: skip
+    lsst_prefix = _settings(ctx).lsst_table_prefix
+
+    cache = _settings(ctx).cache
+
+    async def work(s: Store, prefix: str) -> None:
+        # subscribers of other processes hear of new alerts through the cache's Redis
+        bus = RedisBus(cache.redis_url, alert_channel(prefix)) if cache.backend == "redis" else None
+        await follow_until_stopped(
+            s, prefix, options, with_cutouts=with_cutouts, lsst_prefix=lsst_prefix,
+            metrics_port=metrics_port, bus=bus,
+        )  # fmt: skip
+
+    _run(ctx, url, work)
 
 
 @main.command(name="tables")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from fink_gateway.live.bus import MemoryBus
 from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.loaders.reader import Reader, TypesCache
 from fink_gateway.resolvers.context import RequestContext, SharedWork
@@ -14,7 +15,7 @@ from fink_gateway.store.interface import Store
 @dataclass
 class Services:
     """The application's objects shared by every request: store, settings, caches, fit
-    workers, Miriade clients."""
+    workers, Miriade clients, the live alert bus."""
 
     store: Store
     settings: Settings
@@ -22,10 +23,11 @@ class Services:
     cache: ResultCache | None
     types: TypesCache = field(default_factory=TypesCache)
     shared: SharedWork = field(default_factory=SharedWork)
+    bus: MemoryBus = field(default_factory=MemoryBus)
 
     def new_context(self, request_id: str | None = None) -> RequestContext:
         reader = Reader(self.store, self.prefix, self.types, self.cache)
-        context = RequestContext(reader, self.settings, shared=self.shared)
+        context = RequestContext(reader, self.settings, shared=self.shared, bus=self.bus)
         if request_id:
             context.request_id = request_id
         return context

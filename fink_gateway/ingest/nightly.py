@@ -8,15 +8,18 @@ again in one call rewrites the same rows: idempotent).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from fink_gateway.ingest.rows import EncodedAlerts
 from fink_gateway.layout.columns import MAIN_COLUMNS
 from fink_gateway.science.classification import is_eg_host, is_simbad_label
 from fink_gateway.store.batch import CellBatch
-from fink_gateway.store.types import Row
+from fink_gateway.store.types import Cells, Row
 
 UNIX_EPOCH_JD = 2440587.5
 ANOMALY_PER_NIGHT = 10
@@ -89,6 +92,36 @@ class NightlyTables:
             pool.sort(key=lambda item: (item[0], item[1]))
             stats.anomalies = _dedup(pool)[:ANOMALY_PER_NIGHT]
 
+    def state(self) -> dict[str, Any]:
+        """Everything accumulated, as plain values (msgpack-able): a follower saves it with
+        its offsets, so a restart goes on counting the same nights. An anomaly candidate is
+        kept as (score, objectId, anomaly row key), its cells being the main table's row."""
+        return {night: _night_state(s) for night, s in self.nights.items()}
+
+    def load_state(self, state: Mapping[str, Any], main_rows: Mapping[bytes, Cells]) -> None:
+        """Start from a :meth:`state`; ``main_rows`` maps each anomaly row key to the cells of
+        its alert (the main table's row)."""
+        keys = sorted({bytes(a[2]) for night in state.values() for a in night["anomalies"]})
+        columns = sorted({c for k in keys for c in main_rows.get(k, {})})
+        cells = CellBatch(
+            keys,
+            [(c, pa.array([main_rows.get(k, {}).get(c) for k in keys], pa.binary()))
+             for c in columns],
+        )  # fmt: skip
+        position = {key: i for i, key in enumerate(keys)}
+        self.nights.clear()
+        for night, saved in state.items():
+            s = self.nights[night]
+            s.sci, s.n_g, s.n_r = saved["sci"], saved["n_g"], saved["n_r"]
+            s.exposures = set(saved["exposures"])
+            s.fields = set(saved["fields"])
+            s.classes = Counter(saved["classes"])
+            s.simbad_tot, s.simbad_gal = saved["simbad_tot"], saved["simbad_gal"]
+            s.anomalies = [
+                (float(score), str(oid), position[bytes(key)], cells)
+                for score, oid, key in saved["anomalies"]
+            ]
+
     def statistics_rows(self) -> list[Row]:
         """``statistics_class`` rows keyed ``ztf_<YYYYMMDD>``; counts as 8-byte longs."""
         rows = []
@@ -122,9 +155,28 @@ class NightlyTables:
         return [batch.take(np.array(rows)) for batch, rows in picked.values()]
 
 
+def _night_state(s: _Night) -> dict[str, Any]:
+    return {
+        "sci": s.sci,
+        "n_g": s.n_g,
+        "n_r": s.n_r,
+        "exposures": sorted(s.exposures),
+        "fields": sorted(s.fields),
+        "classes": dict(s.classes),
+        "simbad_tot": s.simbad_tot,
+        "simbad_gal": s.simbad_gal,
+        "anomalies": [[score, oid, batch.keys[pos]] for score, oid, pos, batch in s.anomalies],
+    }
+
+
 def _lowest_distinct(rows: np.ndarray, scores: np.ndarray, object_ids: list[str]) -> list[int]:
-    """Positions of the lowest scores, one per object, at most ANOMALY_PER_NIGHT."""
-    order = rows[np.argsort(scores[rows], kind="stable")[:_ANOMALY_POOL]]
+    """Positions of the lowest scores, one per object, at most ANOMALY_PER_NIGHT.
+
+    Equal scores are ordered by objectId (then arrival), as :meth:`NightlyTables.add` orders
+    the pool across batches: the night's choice must not depend on how alerts were batched
+    (files, or ``follow``'s Kafka batches)."""
+    names = np.array([object_ids[i] for i in rows.tolist()], dtype=object)
+    order = rows[np.lexsort((names, scores[rows]))[:_ANOMALY_POOL]]
     seen: set[str] = set()
     out = []
     for i in order.tolist():

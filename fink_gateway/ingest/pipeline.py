@@ -75,30 +75,48 @@ async def ingest_files(
     for path in input_files(paths):
         try:
             table = read_table(path)
-            batch: Alerts | SsoLightcurves | LsstRows
-            if is_lsst_table(table):  # Rubin alerts: every row built before any is put
-                check_lsst_prefix(prefix, lsst_prefix, str(path))
-                batch = lsst_rows(read_lsst_alerts(table, str(path)), lsst_tags)
-            elif is_sso_lightcurve_table(table):  # Fink's SSO light-curve file, not alerts
-                batch = read_sso_lightcurves(table, str(path))
-            else:
-                batch = read_alerts(table, str(path))
+            written = await write_table(
+                writer, table, str(path), lsst_prefix=lsst_prefix, lsst_tags=lsst_tags
+            )
         except IngestError as exc:
             report.failures.append(exc)
             continue
-        if isinstance(batch, LsstRows):
-            written = await write_lsst_rows(writer, lsst_prefix, batch)
-        elif isinstance(batch, SsoLightcurves):
-            await write_sso_lightcurves(writer, batch)
-            written = 0
-        else:
-            written = await writer.write(batch)
         report.files.append(str(path))
         if progress:
             progress(written)
     report.data_version = await writer.finish()
     report.seconds = time.perf_counter() - start
     return report
+
+
+async def write_table(
+    writer: AlertWriter,
+    table: pa.Table,
+    source: str,
+    *,
+    lsst_prefix: str = RUBIN_PREFIX,
+    lsst_tags: Sequence[str] = (),
+    nightly: bool = True,
+) -> int:
+    """Validate one table of alerts (ZTF, Rubin, or Fink's SSO light curves) whole, then
+    write it; returns the alerts written. IngestError, naming ``source`` and the column,
+    before anything is written. Files (:func:`ingest_files`) and Kafka messages
+    (``fink-gateway follow``) both come through here; ``nightly``: see
+    :meth:`AlertWriter.write`."""
+    batch: Alerts | SsoLightcurves | LsstRows
+    if is_lsst_table(table):  # Rubin alerts: every row built before any is put
+        check_lsst_prefix(writer.prefix, lsst_prefix, source)
+        batch = lsst_rows(read_lsst_alerts(table, source), lsst_tags)
+    elif is_sso_lightcurve_table(table):  # Fink's SSO light-curve file, not alerts
+        batch = read_sso_lightcurves(table, source)
+    else:
+        batch = read_alerts(table, source)
+    if isinstance(batch, LsstRows):
+        return await write_lsst_rows(writer, lsst_prefix, batch)
+    if isinstance(batch, SsoLightcurves):
+        await write_sso_lightcurves(writer, batch)
+        return 0
+    return await writer.write(batch, nightly=nightly)
 
 
 async def ingest_tables(

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -81,14 +82,20 @@ class AlertWriter:
         self._nightly = NightlyTables()
         self._ssnamenrs: set[str] = set()
         self._versions: set[tuple[str, str]] = set()
+        self._anomaly_keys: set[bytes] = set()
+        self.on_alerts: Callable[[EncodedAlerts], None] | None = None
+        """Called with every chunk of alerts once stored (``follow`` announces them)."""
 
     async def prepare(self) -> None:
         """Create every table that does not exist yet."""
         for spec in tables.ALL_TABLES:
             await self.store.create_table(spec.name(self.prefix), spec.families)
 
-    async def write(self, alerts: Alerts) -> int:
-        """Write a validated batch (Fink's entry cuts applied first); returns alerts kept."""
+    async def write(self, alerts: Alerts, *, nightly: bool = True) -> int:
+        """Write a validated batch (Fink's entry cuts applied first); returns alerts kept.
+
+        ``nightly=False``: the alerts were already counted in the per-night tables (a
+        follower rewriting a redelivered batch), whose state is left as it is."""
         keep = passes_fink_cuts(alerts)
         if not keep.all():
             self.counts.cut += int((~keep).sum())
@@ -96,11 +103,11 @@ class AlertWriter:
         total = len(alerts)
         for start in range(0, total, CHUNK_ALERTS):
             chunk = alerts if total <= CHUNK_ALERTS else slice_alerts(alerts, start, CHUNK_ALERTS)
-            await self._write_chunk(chunk)
+            await self._write_chunk(chunk, nightly)
         self.counts.alerts += total
         return total
 
-    async def _write_chunk(self, alerts: Alerts) -> None:
+    async def _write_chunk(self, alerts: Alerts, nightly: bool) -> None:
         enc = EncodedAlerts(alerts)
         batches: dict[tables.TableSpec, CellBatch] = {
             spec: build(enc)
@@ -113,11 +120,40 @@ class AlertWriter:
         await asyncio.gather(
             *(self._put(spec, batch) for spec, batch in batches.items() if len(batch))
         )
-        self._nightly.add(enc)
+        if nightly:
+            self._nightly.add(enc)
+        if self.on_alerts is not None:
+            self.on_alerts(enc)
         roid = alerts.numpy("roid")
         names = alerts.strings("ssnamenr", "null")
         self._ssnamenrs.update(names[i] for i in np.flatnonzero(roid == 3).tolist())
         self._versions |= version_pairs(alerts)
+
+    def state(self) -> dict[str, Any]:
+        """What :meth:`finish` writes from, as plain values (msgpack-able)."""
+        return {
+            "nightly": self._nightly.state(),
+            "ssnamenrs": sorted(self._ssnamenrs),
+            "versions": sorted(list(pair) for pair in self._versions),
+            "anomaly_keys": sorted(self._anomaly_keys),
+        }
+
+    async def load_state(self, state: Mapping[str, Any]) -> None:
+        """Go on from a :meth:`state` (the anomaly candidates' cells are read back from the
+        main table, where their alerts are)."""
+        anomaly_keys = {
+            bytes(a[2]) for night in state["nightly"].values() for a in night["anomalies"]
+        }
+        main_keys = {key: _main_key(key) for key in anomaly_keys}
+        ordered = sorted(anomaly_keys)
+        found = await self.store.get_rows(
+            tables.MAIN.name(self.prefix), [main_keys[k] for k in ordered]
+        )
+        rows = {key: cells for key, cells in zip(ordered, found, strict=True) if cells}
+        self._nightly.load_state(state["nightly"], rows)
+        self._ssnamenrs = set(state["ssnamenrs"])
+        self._versions = {(str(a), str(b)) for a, b in state["versions"]}
+        self._anomaly_keys = {bytes(k) for k in state["anomaly_keys"]}
 
     def add_ssnamenrs(self, names: Iterable[str]) -> None:
         """List these objects in the SSO resolver too (written at :meth:`finish`)."""
@@ -128,9 +164,19 @@ class AlertWriter:
         self.counts.rows[name] += await self.store.put_batch(name, batch)
 
     async def finish(self) -> str:
-        """Write per-call tables and schema rows; bump the data version and return it."""
-        for batch in self._nightly.anomaly_batches():
+        """Write per-call tables and schema rows; bump the data version and return it.
+
+        May be called again after more writes (``follow`` does after every batch): the
+        per-call tables then cover every alert so far, and anomaly rows pushed out of a
+        night's 10 by later alerts are deleted."""
+        anomalies = self._nightly.anomaly_batches()
+        for batch in anomalies:
             await self._put(tables.ANOMALY, batch)
+        keys = {key for batch in anomalies for key in batch.keys}
+        stale = self._anomaly_keys - keys
+        if stale:
+            await self.store.delete_rows(tables.ANOMALY.name(self.prefix), sorted(stale))
+        self._anomaly_keys = keys
         stats = self._nightly.statistics_rows()
         if stats:
             name = tables.STATISTICS.name(self.prefix)
@@ -145,3 +191,9 @@ class AlertWriter:
                 await self.store.put_rows(spec.name(self.prefix), rows)
         return await bump_data_version(self.store, self.prefix)
 
+
+
+def _main_key(anomaly_key: bytes) -> bytes:
+    """``<jd>_<objectId>`` (anomaly) → ``<objectId>_<jd>`` (main); a JD has no ``_``."""
+    jd, _, object_id = anomaly_key.partition(b"_")
+    return object_id + b"_" + jd

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from fink_gateway.errors import QueryTooCostly
+from fink_gateway.live.bus import MemoryBus
 from fink_gateway.loaders.reader import Reader
 from fink_gateway.resolvers.classes import KnownLabelsMemo
 from fink_gateway.resolvers.ephemerides import MiriadeClients
@@ -33,6 +34,8 @@ class RequestContext:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     shared: SharedWork = field(default_factory=SharedWork)  # given by the application
     fits: int = 0  # expensive fits asked for so far in this request
+    bus: MemoryBus | None = None  # live alerts (subscriptions); given by the application
+    subscriptions: int = 0  # live subscriptions open on this context's connection
     _lsst: Reader | None = None
 
     @property

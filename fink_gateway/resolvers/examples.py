@@ -95,9 +95,29 @@ def example_queries(
     target: ExampleTarget, lsst: LsstExampleTarget | None = None
 ) -> list[ExampleQuery]:
     """GraphiQL's tabs; the first is its default query. The LSST tabs come when the store
-    holds LSST data (``lsst``)."""
+    holds LSST data (``lsst``); the live subscription's tab is last."""
     lsst_tabs = [] if lsst is None else lsst_example_queries(lsst)
-    return _ztf_queries(target) + lsst_tabs
+    return [*_ztf_queries(target), *lsst_tabs, live_example(target)]
+
+
+def live_example(target: ExampleTarget) -> ExampleQuery:
+    """The subscription tab (last: GraphiQL sends it over a WebSocket, it never ends)."""
+    ra, dec = round(target.ra, 6), round(target.dec, 6)
+    return ExampleQuery(
+        "Live alerts (subscription)",
+        f"""# Alerts pushed as they are stored (fink-gateway follow), over a WebSocket:
+# here those within 1 deg of this object, brighter than magnitude 20.
+subscription LiveAlerts {{
+  alerts(filter: {{cone: {{ra: {ra}, dec: {dec}, radius: 3600}}, magpsfMax: 20}}) {{
+    objectId
+    time
+    band
+    magpsf
+    classification {{ label }}
+  }}
+}}
+""",
+    )
 
 
 def _ztf_queries(target: ExampleTarget) -> list[ExampleQuery]:

@@ -25,6 +25,7 @@ from fink_gateway.schema.query import Query
 from fink_gateway.schema.scalars import SCALAR_MAP
 from fink_gateway.schema.sky_search import SkySearchQuery
 from fink_gateway.schema.sso import SolarSystemQuery
+from fink_gateway.schema.subscription import Subscription
 
 QUERY_PARTS: tuple[type, ...] = (
     SolarSystemQuery, *ARCHIVE_QUERIES, LsstQuery, LsstTagQuery, SkySearchQuery,
@@ -50,7 +51,8 @@ def build_schema(
     tracer_provider: Any = None,
     limits: DocumentLimitSettings | None = None,
 ) -> strawberry.Schema:
-    """The gateway's schema (queries only: the gateway never writes on a client's behalf).
+    """The gateway's schema: queries, and live alerts as a subscription (the gateway never
+    writes on a client's behalf).
 
     The root ``Query`` is :class:`Query` merged with ``QUERY_PARTS`` and ``extra_queries``.
     ``introspection=False`` rejects ``__schema``/``__type`` queries as invalid; ``tracing``
@@ -91,6 +93,7 @@ def build_schema(
         extensions.append(lambda: OpenTelemetryExtension(tracer_provider=tracer_provider))
     schema = GatewaySchema(
         query=root,
+        subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
     )

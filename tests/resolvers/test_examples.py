@@ -12,6 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
+from graphql import parse, validate
 from starlette.testclient import TestClient
 
 from fink_gateway.demo import generate_alerts
@@ -93,7 +94,9 @@ async def test_every_example_tab_runs_without_errors(served: Served) -> None:
     target, lsst = await served.targets()
     assert lsst is not None
     tabs = {e.title: e.query for e in example_queries(target, lsst)}
-    assert len(tabs) == 6 + 4
+    assert len(tabs) == 6 + 4 + 1
+    live = tabs.pop("Live alerts (subscription)")  # a subscription: validated, not executed
+    assert not validate(SCHEMA._schema, parse(live))
     data = {}
     for title, query in tabs.items():
         result = await execute_in_process(SCHEMA, served.services(), query)
@@ -126,6 +129,7 @@ def test_without_lsst_data_graphiql_has_only_the_ztf_tabs(tmp_path: Path) -> Non
         "A variable star's period",
         "An asteroid's phase curve",
         "An object's cutouts",
+        "Live alerts (subscription)",
     ]
     app = build_app(Settings(), EmbeddedStore(tmp_path / "empty.db"), "ztf")
     with TestClient(app) as client:  # no table at all: the page still comes, without LSST

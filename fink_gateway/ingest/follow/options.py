@@ -1,0 +1,59 @@
+"""What ``fink-gateway follow`` is told: servers, topics, group, credentials, batching.
+
+Credentials work as fink-client takes them: a username and password mean SASL/SCRAM-SHA-512
+over ``sasl_plaintext`` (Fink's Livestream servers); none, a plaintext connection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+START_POSITIONS = ("earliest", "latest")
+
+
+@dataclass(frozen=True)
+class FollowOptions:
+    """A follower's settings; ``batch_seconds`` in seconds, ``batch_size`` in messages."""
+
+    servers: str
+    topics: tuple[str, ...]
+    group_id: str
+    username: str | None = None
+    password: str | None = None
+    batch_size: int = 1000
+    batch_seconds: float = 5.0
+    start: str = "earliest"
+    schema_path: Path | None = None
+    max_backoff_seconds: float = 30.0
+    stop_when_idle_seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        assert self.start in START_POSITIONS, f"start must be one of {START_POSITIONS}"
+        assert self.batch_size >= 1 and self.batch_seconds > 0, "batches need a size and a time"
+
+
+def consumer_config(options: FollowOptions) -> dict[str, str | int | bool]:
+    """librdkafka settings of the consumer: offsets are committed by the follower only, after
+    the store has the batch (``enable.auto.commit`` off)."""
+    config: dict[str, str | int | bool] = {
+        "bootstrap.servers": options.servers,
+        "group.id": options.group_id,
+        "auto.offset.reset": options.start,
+        "enable.auto.commit": False,
+        "enable.partition.eof": False,
+        "reconnect.backoff.max.ms": int(options.max_backoff_seconds * 1000),
+        "client.id": "fink-gateway-follow",
+        # a crashed follower's partitions go to its successor after 10 s, not 45 s
+        "session.timeout.ms": 10_000,
+    }
+    if options.username and options.password:
+        config.update(
+            {
+                "security.protocol": "sasl_plaintext",
+                "sasl.mechanism": "SCRAM-SHA-512",
+                "sasl.username": options.username,
+                "sasl.password": options.password,
+            }
+        )
+    return config
