@@ -559,7 +559,7 @@ def test_plots_hint_names_the_fields_and_inserts_an_example(browser: dict[str, A
         assert field in record["hint"]["text"]
     example = record["example"]
     assert "lightcurve(withUpperLimits: true)" in example["query"]
-    assert example["tabs"] == 7  # GraphiQL's six example tabs and the new one
+    assert example["tabs"] == 8  # GraphiQL's six example tabs, the live one, and the new one
     curve = json.loads(example["response"])["data"]["object"]["lightcurve"]
     plot = only_plot(example, "lightcurve")
     got = Counter({(t["meta"]["band"], t["meta"]["tag"]): len(t["x"]) for t in plot["traces"]})
