@@ -36,6 +36,7 @@ from strawberry.http.types import HTTPMethod
 from strawberry.types import ExecutionResult
 
 from fink_gateway.errors import GatewayError, InvalidArgument, NotTabular
+from fink_gateway.gateway.accept import accepted_media
 from fink_gateway.gateway.context import Services
 from fink_gateway.gateway.error_response import http_status_of
 from fink_gateway.gateway.graphiql import graphiql_html
@@ -86,17 +87,7 @@ def negotiate(accept: str) -> str:
     'application/json'
     """
     best, best_q = JSON, 0.0
-    for item in accept.split(","):
-        media, *params = (part.strip() for part in item.split(";"))
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        media = media.lower()
+    for media, q in accepted_media(accept):
         if media == GRAPHQL_RESPONSE_JSON and q > best_q:
             best, best_q = GRAPHQL_RESPONSE_JSON, q
         elif media in (JSON, "application/*", "*/*") and q > best_q:

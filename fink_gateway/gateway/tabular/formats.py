@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import Enum
 
 from fink_gateway.errors import InvalidArgument
+from fink_gateway.gateway.accept import accepted_media
 
 
 class TabularFormat(Enum):
@@ -61,17 +62,7 @@ def format_accepted(accept: str) -> TabularFormat | None:
     """
     best: TabularFormat | None = None
     best_q = 0.0
-    for item in accept.split(","):
-        media, *params = (part.strip() for part in item.split(";"))
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        media = media.lower()
+    for media, q in accepted_media(accept):
         if media in _BY_MEDIA_TYPE and q > best_q:
             best, best_q = _BY_MEDIA_TYPE[media], q
         elif media.startswith("application/") and "json" in media and q > best_q:
