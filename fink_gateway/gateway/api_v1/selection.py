@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from fink_gateway.gateway.api_v1.errors import ApiError
+from fink_gateway.gateway.api_v1.payload import Payload
 from fink_gateway.layout.columns import MAIN_COLUMNS, FinkColumn
 from fink_gateway.resolvers.columns import graphql_name
 
@@ -36,3 +37,10 @@ def asked_columns(names: Sequence[str], allowed: Collection[FinkColumn]) -> list
 def fields_of(fink_names: Collection[str]) -> list[str]:
     """The schema field names of Fink column names, in catalogue order."""
     return [field for name, field in FIELD_OF_FINK.items() if name in fink_names]
+
+
+def payload_columns(payload: Payload, allowed: Collection[FinkColumn]) -> list[str] | None:
+    """The route's ``columns`` argument, checked (:func:`asked_columns`); None without one."""
+    if "columns" not in payload:
+        return None
+    return asked_columns(payload.names("columns"), allowed)

@@ -12,7 +12,7 @@ from fink_gateway.gateway.api_v1.call import ApiCall
 from fink_gateway.gateway.api_v1.errors import ApiError
 from fink_gateway.gateway.api_v1.output import output_format, records_response
 from fink_gateway.gateway.api_v1.record_columns import V_COLUMNS, main_columns
-from fink_gateway.gateway.api_v1.selection import asked_columns
+from fink_gateway.gateway.api_v1.selection import payload_columns
 from fink_gateway.gateway.api_v1.spec import (
     COLUMNS,
     OUTPUT_FORMAT,
@@ -35,9 +35,7 @@ async def answer(call: ApiCall) -> Response:
     n = payload.integer("n", 10)
     if n < 0:
         raise ApiError("`n` must be positive.\n")
-    asked = None
-    if "columns" in payload:
-        asked = asked_columns(payload.names("columns"), MAIN_COLUMNS)
+    asked = payload_columns(payload, MAIN_COLUMNS)
     stop = payload.text("stop_date")
     until = None if stop is None else repr(julian_date(stop, "stop_date") + 1)  # whole day
     variables: dict[str, Any] = {

@@ -13,7 +13,7 @@ from fink_gateway.gateway.api_v1.errors import ApiError
 from fink_gateway.gateway.api_v1.output import output_format, records_response
 from fink_gateway.gateway.api_v1.record_columns import pixel_columns
 from fink_gateway.gateway.api_v1.records import drop_empty, renamed, sorted_by, with_column
-from fink_gateway.gateway.api_v1.selection import asked_columns, fields_of
+from fink_gateway.gateway.api_v1.selection import fields_of, payload_columns
 from fink_gateway.gateway.api_v1.spec import (
     COLUMNS,
     OUTPUT_FORMAT,
@@ -61,9 +61,7 @@ async def answer(call: ApiCall) -> Response:
     n = payload.integer("n", 1000)
     if n < 0:
         raise ApiError("`n` must be positive.\n")
-    asked = None
-    if "columns" in payload:
-        asked = asked_columns(payload.names("columns"), PIXEL_COLUMNS)
+    asked = payload_columns(payload, PIXEL_COLUMNS)
     stored = {f"{c.family}:{c.name}" for c in _STORED}
     wanted = stored if asked is None else {*asked, "i:ra", "i:dec"}
     fields = fields_of(wanted)

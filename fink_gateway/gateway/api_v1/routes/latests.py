@@ -14,7 +14,7 @@ from fink_gateway.gateway.api_v1.call import ApiCall
 from fink_gateway.gateway.api_v1.errors import ApiError
 from fink_gateway.gateway.api_v1.output import output_format, records_response
 from fink_gateway.gateway.api_v1.record_columns import V_COLUMNS, index_columns
-from fink_gateway.gateway.api_v1.selection import asked_columns
+from fink_gateway.gateway.api_v1.selection import payload_columns
 from fink_gateway.gateway.api_v1.spec import (
     COLUMNS,
     OUTPUT_FORMAT,
@@ -67,9 +67,7 @@ async def answer(call: ApiCall) -> Response:
     n = payload.integer("n", 10)
     if n < 0:
         raise ApiError("`n` must be positive.\n")
-    asked = None
-    if "columns" in payload:
-        asked = asked_columns(payload.names("columns"), INDEX_COLUMNS)
+    asked = payload_columns(payload, INDEX_COLUMNS)
     extra = {"rising": ["d:mag_rate"], "fading": ["d:mag_rate"],
              "new_low_state": ["d:blazar_stats_m0"]}.get(trend or "", [])  # fmt: skip
     variables: dict[str, Any] = {

@@ -15,7 +15,7 @@ from fink_gateway.gateway.api_v1.errors import ApiError
 from fink_gateway.gateway.api_v1.output import output_format, records_response
 from fink_gateway.gateway.api_v1.record_columns import V_COLUMNS, index_columns
 from fink_gateway.gateway.api_v1.records import sorted_by, with_column
-from fink_gateway.gateway.api_v1.selection import asked_columns
+from fink_gateway.gateway.api_v1.selection import payload_columns
 from fink_gateway.gateway.api_v1.spec import (
     COLUMNS,
     OUTPUT_FORMAT,
@@ -94,9 +94,8 @@ async def answer(call: ApiCall) -> Response:
     cutouts = payload.flag("withcutouts")
     if cutouts and kind not in CUTOUT_KINDS:
         raise ApiError("`cutout-kind` must be `Science`, `Difference`, or `Template`.\n")
-    asked = None
-    if "columns" in payload:
-        asked = asked_columns(payload.names("columns"), INDEX_COLUMNS)
+    asked = payload_columns(payload, INDEX_COLUMNS)
+    if asked is not None:
         if cutouts and not {"i:objectId", "i:candid"} <= set(asked):
             raise ApiError("You need to add 'i:objectId,i:candid' to the columns.\n")
         asked = list(dict.fromkeys([*asked, "i:ssnamenr"]))

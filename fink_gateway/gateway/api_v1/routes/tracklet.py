@@ -12,7 +12,7 @@ from fink_gateway.gateway.api_v1.call import ApiCall
 from fink_gateway.gateway.api_v1.errors import ApiError
 from fink_gateway.gateway.api_v1.output import output_format, records_response
 from fink_gateway.gateway.api_v1.record_columns import V_COLUMNS, index_columns
-from fink_gateway.gateway.api_v1.selection import asked_columns
+from fink_gateway.gateway.api_v1.selection import payload_columns
 from fink_gateway.gateway.api_v1.spec import (
     COLUMNS,
     OUTPUT_FORMAT,
@@ -34,9 +34,7 @@ async def answer(call: ApiCall) -> Response:
     tracklet_id, date = payload.text("id"), payload.text("date")
     if tracklet_id is None and date is None:
         raise ApiError("You need to specify a date at the format YYYY-MM-DD hh:mm:ss\n")
-    asked = None
-    if "columns" in payload:
-        asked = asked_columns(payload.names("columns"), INDEX_COLUMNS)
+    asked = payload_columns(payload, INDEX_COLUMNS)
     selection = alert_selection(INDEX_COLUMNS, asked)
     variables: dict[str, Any] = {"id": tracklet_id, "date": None if tracklet_id else date}
     data = await call.run(QUERY % selection, variables)
