@@ -8,6 +8,7 @@ JSON arrays; missing values are ``null``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NewType
 
 import numpy as np
@@ -58,31 +59,23 @@ def _angle(value: Any) -> float | str:
     return value
 
 
+def _series(
+    name: str, what: str, serialize: Callable[[Any], Any] = _as_is
+) -> ScalarDefinition:
+    """An output-only scalar of a whole column as one JSON array."""
+    return strawberry.scalar(
+        name=name,
+        description=f"A column of {what} as a JSON array (null where missing).",
+        serialize=serialize,
+        parse_value=_output_only,
+    )
+
+
 SCALAR_MAP: dict[object, ScalarDefinition] = {
-    FloatSeries: strawberry.scalar(
-        name="FloatSeries",
-        description="A column of floating-point values as a JSON array (null where missing).",
-        serialize=_as_is,
-        parse_value=_output_only,
-    ),
-    IntSeries: strawberry.scalar(
-        name="IntSeries",
-        description="A column of integers as a JSON array (null where missing).",
-        serialize=_int_series,
-        parse_value=_output_only,
-    ),
-    StringSeries: strawberry.scalar(
-        name="StringSeries",
-        description="A column of strings as a JSON array (null where missing).",
-        serialize=_as_is,
-        parse_value=_output_only,
-    ),
-    BooleanSeries: strawberry.scalar(
-        name="BooleanSeries",
-        description="A column of booleans as a JSON array (null where missing).",
-        serialize=_as_is,
-        parse_value=_output_only,
-    ),
+    FloatSeries: _series("FloatSeries", "floating-point values"),
+    IntSeries: _series("IntSeries", "integers", _int_series),
+    StringSeries: _series("StringSeries", "strings"),
+    BooleanSeries: _series("BooleanSeries", "booleans"),
     BigInt: strawberry.scalar(
         name="BigInt",
         description="A 64-bit integer (an LSST diaObjectId, diaSourceId…) as its decimal "
