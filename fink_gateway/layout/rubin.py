@@ -243,3 +243,15 @@ def columns_of(spec: TableSpec) -> tuple[RubinColumn, ...]:
     if spec.suffix.startswith(TAG_PREFIX):
         return TAG_COLUMNS
     return COLUMNS[spec]
+
+
+def _families() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for column in (c for cs in [*COLUMNS.values(), TAG_COLUMNS] for c in cs):
+        assert found.setdefault(column.name, column.family) == column.family, column.name
+    return found
+
+
+FAMILY_OF: dict[str, str] = _families()
+"""Qualifier → family of every column Fink writes to a Rubin table (a qualifier is ``r:`` or
+``f:`` in all of them alike), to name decoded values as Fink's API does."""

@@ -41,11 +41,9 @@ def _exact(value: object) -> object:
     return value
 
 
-def stored_record(
-    values: dict[str, object], families: dict[str, str], names: list[str] | None
-) -> JSON:
+def stored_record(values: dict[str, object], names: list[str] | None) -> JSON:
     """``{"r:qual": value}`` of the asked columns (all when ``names`` is None)."""
-    out = {f"{families.get(q, 'r')}:{q}": _exact(v) for q, v in values.items()}
+    out = {f"{rubin.FAMILY_OF.get(q, 'r')}:{q}": _exact(v) for q, v in values.items()}
     if names is None:
         return JSON(out)
     return JSON({n: out.get(n) for n in names})
@@ -191,7 +189,7 @@ class DiaObject(SurveyObject):
         "64-bit integers as text."
     )
     def record(self, names: list[str] | None = None) -> JSON:
-        return stored_record(self._record.values, _OBJECT_FAMILIES, names)
+        return stored_record(self._record.values, names)
 
     @resolver_field(description="The object's sources (rubin.diaSource_static), oldest first.")
     async def lightcurve(self, info: Info) -> LsstLightCurve:
@@ -209,13 +207,6 @@ class DiaObject(SurveyObject):
         return LsstLightCurve(_data=series)
 
 
-_OBJECT_FAMILIES = {
-    name: "f"
-    for name in (
-        "is_sso", "is_first", "is_cataloged", "main_label_crossmatch",
-        "main_label_classifier", "firstDiaSourceMjdTaiFink",
-    )
-}  # fmt: skip
 
 
 @strawberry.type(description="An LSST object found by a cone search, with its distance.")

@@ -60,8 +60,7 @@ class LsstAlert:
         "64-bit integers as text."
     )
     def record(self, names: list[str] | None = None) -> JSON:
-        families = {name: "f" for name in self._row.values if name.startswith(("xm_", "clf_"))}
-        return stored_record(self._row.values, families, names)
+        return stored_record(self._row.values, names)
 
     @resolver_field(description="The object (rubin.diaObject); null for Solar System alerts.")
     async def object(self, info: Info) -> DiaObject | None:
