@@ -29,7 +29,7 @@ _DIGITS_END = b":"  # the byte after "9"
 
 async def known_tags(reader: Reader) -> list[str]:
     """The tags the store has a table of, sorted."""
-    prefix = rubin.tag_table("x").name(reader.prefix)[:-1]  # "<lsst prefix>.tag_"
+    prefix = f"{reader.prefix}.{rubin.TAG_PREFIX}"
     names = await reader.store.list_tables()
     return sorted(n[len(prefix) :] for n in names if n.startswith(prefix))
 
