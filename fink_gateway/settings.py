@@ -44,6 +44,8 @@ class LimitSettings:
     max_tokens: int = 15000
     max_cost: int = 100000
     timeout_seconds: float = 10.0
+    subscriptions_per_connection: int = 10
+    subscriptions_per_ip: int = 50
 
 
 @dataclass(frozen=True)

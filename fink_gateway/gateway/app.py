@@ -33,6 +33,7 @@ from fink_gateway.gateway.middleware.body_limit import BodyLimitMiddleware
 from fink_gateway.gateway.middleware.ratelimit import RateLimitMiddleware, buckets_for
 from fink_gateway.gateway.middleware.request_id import RequestIdMiddleware
 from fink_gateway.live.bus import alert_bus
+from fink_gateway.live.seats import subscription_seats
 from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.schema.build import build_schema
 from fink_gateway.settings import CorsSettings, Settings
@@ -50,7 +51,10 @@ def build_app(settings: Settings, store: Store, prefix: str | None = None) -> St
         settings.cache.max_entries,
     )
     table_prefix = prefix or settings.table_prefix
-    services = Services(store, settings, table_prefix, cache, bus=alert_bus(settings, table_prefix))
+    services = Services(
+        store, settings, table_prefix, cache, bus=alert_bus(settings, table_prefix),
+        seats=subscription_seats(settings, table_prefix),
+    )  # fmt: skip
     buckets = buckets_for(settings)
 
     async def healthz(request: Request) -> JSONResponse:
@@ -75,6 +79,7 @@ def build_app(settings: Settings, store: Store, prefix: str | None = None) -> St
         finally:
             await cache.close()
             await services.bus.close()
+            await services.seats.close()
             await store.close()
             if buckets is not None:
                 await buckets.close()

@@ -146,7 +146,10 @@ class GatewayGraphQL(GraphQL[RequestContext, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> RequestContext:
-        context = self.services.new_context(scope_request_id(request.scope))
+        peer = request.client
+        context = self.services.new_context(
+            scope_request_id(request.scope), peer.host if peer else "unknown"
+        )
         REQUEST_ID.set(context.request_id)
         if isinstance(request, Request):
             request.state.gateway_context = context

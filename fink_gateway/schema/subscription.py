@@ -16,6 +16,7 @@ from graphql import GraphQLError
 from fink_gateway.errors import GatewayError, InvalidArgument, TooManySubscriptions
 from fink_gateway.layout import tables
 from fink_gateway.live.filters import AlertMatch
+from fink_gateway.live.seats import MemorySeats, seat_for
 from fink_gateway.resolvers import args
 from fink_gateway.resolvers.columns import columns_for_fields
 from fink_gateway.resolvers.records import alert_records
@@ -24,8 +25,6 @@ from fink_gateway.schema.alert import Alert, alert_from_record
 from fink_gateway.schema.info import Info, selected_fields
 from fink_gateway.schema.scalars import Angle
 
-MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
-"""Live subscriptions one WebSocket connection may hold at once."""
 MAX_FILTER_IDS = 1000
 """Object ids (or classes) one filter may list."""
 
@@ -89,18 +88,23 @@ async def live_alerts(info: Info, filter: AlertFilter | None) -> AsyncGenerator[
         match = alert_match(info, filter)
         if context.bus is None:
             return
-        if context.subscriptions >= MAX_SUBSCRIPTIONS_PER_CONNECTION:
+        limits = context.settings.limits
+        per_connection = limits.subscriptions_per_connection
+        if context.subscriptions >= per_connection:
             raise TooManySubscriptions(
-                f"a connection may hold {MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions at "
-                "once",
-                limit=MAX_SUBSCRIPTIONS_PER_CONNECTION,
+                f"a connection may hold {per_connection} live subscriptions at once",
+                limit=per_connection,
             )
         columns = sorted(columns_for_fields(field_selection(selected_fields(info))))
         reader = context.reader
         main = reader.table(tables.MAIN)
+        seats = MemorySeats() if context.seats is None else context.seats
         context.subscriptions += 1
         try:
-            async with context.bus.subscribe() as events:
+            async with (
+                seat_for(seats, context.client, limits.subscriptions_per_ip),
+                context.bus.subscribe() as events,
+            ):
                 async for event in events:
                     if not match(event):
                         continue
@@ -125,5 +129,7 @@ class Subscription:
         resolver=live_alerts,
         description="Each newly stored alert matching `filter`, as soon as it is stored. "
         "A subscriber that falls 1,000 alerts behind is dropped (SLOW_CONSUMER); a connection "
-        f"holds at most {MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions.",
+        "and a client address hold a bounded number of subscriptions at once (limits."
+        "subscriptions_per_connection, 10, and subscriptions_per_ip, 50, by default: "
+        "TOO_MANY_SUBSCRIPTIONS).",
     )

@@ -1,6 +1,7 @@
 """GraphQL subscriptions over a real WebSocket (graphql-transport-ws): two gateways sharing an
 embedded store and Redis push exactly the matching alerts a follower stores after the
-clients subscribed; a slow subscriber is dropped with a code; a connection's limit holds."""
+clients subscribed; a slow subscriber is dropped with a code; the limits per connection and
+per client address hold (the latter across gateway processes, counted in Redis)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from fink_gateway.ingest.follow.options import FollowOptions
 from fink_gateway.ingest.pipeline import ingest_files
 from fink_gateway.live.bus import MemoryBus, RedisBus, alert_channel
 from fink_gateway.live.events import AlertEvent
+from fink_gateway.live.seats import RedisSeats
 from fink_gateway.settings import Settings
 from fink_gateway.store.embedded import EmbeddedStore
 from tests.conftest import kafka_bootstrap
@@ -181,6 +183,16 @@ async def test_subscription_of_a_slow_consumer_is_dropped_with_a_code(tmp_path: 
     assert [e.get("extensions", {}).get("code") for e in errors] == ["SLOW_CONSUMER"], got
 
 
+def error_codes(messages: list[dict[str, Any]]) -> list[str]:
+    """The codes of the errors among a subscription's messages."""
+    codes = []
+    for message in messages:
+        payload = message.get("payload", {})  # a "complete" has none
+        errors = payload.get("errors", []) if isinstance(payload, dict) else payload
+        codes += [e.get("extensions", {}).get("code") for e in errors]
+    return codes
+
+
 async def test_a_connection_holds_a_bounded_number_of_subscriptions(tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "store.db")
     with serve_in_thread(build_app(Settings(), store, PREFIX)) as base:
@@ -188,7 +200,53 @@ async def test_a_connection_holds_a_bounded_number_of_subscriptions(tmp_path: Pa
             for i in range(11):
                 await subscribe(ws, f"s{i}", "{}")
             got = await receive(ws, {"s10": 1}, 10)
-    (message, *_) = got["s10"]
-    payload = message["payload"]
-    errors = payload.get("errors", []) if isinstance(payload, dict) else payload
-    assert [e["extensions"]["code"] for e in errors] == ["TOO_MANY_SUBSCRIPTIONS"]
+    assert error_codes(got["s10"]) == ["TOO_MANY_SUBSCRIPTIONS"]
+
+
+async def held_until_refused(ws: ClientConnection, names: list[str]) -> list[str]:
+    """Subscribe ``names`` in turn on ``ws``; the names refused with TOO_MANY_SUBSCRIPTIONS
+    within a second of asking."""
+    refused = []
+    for name in names:
+        await subscribe(ws, name, "{}")
+        got = await receive(ws, {name: 1}, 1.0)
+        if "TOO_MANY_SUBSCRIPTIONS" in error_codes(got[name]):
+            refused.append(name)
+    return refused
+
+
+async def test_one_address_holds_a_bounded_number_of_subscriptions_over_two_gateways(
+    tmp_path: Path,
+) -> None:
+    settings = settings_with(
+        cache={"backend": "redis", "redis_url": redis_url()},
+        limits={"subscriptions_per_ip": 3},
+    )
+    with two_gateways(tmp_path / "store.db", settings) as (one, two):
+        async with ws_client(one) as first:
+            async with ws_client(two) as second:
+                assert await held_until_refused(first, ["a", "b"]) == []
+                assert await held_until_refused(second, ["c", "d"]) == ["d"]
+            # the second connection closed: its seat is free again, for the first one
+            await asyncio.sleep(0.5)
+            assert await held_until_refused(first, ["e", "f"]) == ["f"]
+
+
+async def test_seats_of_a_gateway_that_died_lapse_with_their_lease() -> None:
+    prefix = f"seats_{uuid.uuid4().hex[:8]}"
+    dead = RedisSeats(redis_url(), prefix, lease_seconds=1.0)
+    alive = RedisSeats(redis_url(), prefix, lease_seconds=1.0)
+    try:
+        assert await dead.take("10.0.0.7", 2) is not None
+        held = await alive.take("10.0.0.7", 2)
+        assert held is not None
+        assert await alive.take("10.0.0.7", 2) is None  # two held: one each
+        dead._held.clear()  # as if the process died: nothing renews or releases its seat
+        await asyncio.sleep(1.5)  # its lease lapses; the living one's is renewed
+        assert await alive.take("10.0.0.7", 2) is not None
+        assert await alive.take("10.0.0.7", 2) is None
+        await alive.release("10.0.0.7", held)
+        assert await alive.take("10.0.0.7", 2) is not None
+    finally:
+        await dead.close()
+        await alive.close()
