@@ -32,6 +32,7 @@ from fink_gateway.gateway.metrics import GatewayMetrics, MetricsMiddleware
 from fink_gateway.gateway.middleware.body_limit import BodyLimitMiddleware
 from fink_gateway.gateway.middleware.ratelimit import RateLimitMiddleware, buckets_for
 from fink_gateway.gateway.middleware.request_id import RequestIdMiddleware
+from fink_gateway.ingest.follow.options import FollowOptions
 from fink_gateway.live.bus import alert_bus
 from fink_gateway.live.seats import subscription_seats
 from fink_gateway.loaders.cache import ResultCache
@@ -42,8 +43,15 @@ from fink_gateway.store.interface import Store
 log = logging.getLogger("fink_gateway")
 
 
-def build_app(settings: Settings, store: Store, prefix: str | None = None) -> Starlette:
-    """The gateway serving ``store`` (tables ``prefix``…); the store is closed at shutdown."""
+def build_app(
+    settings: Settings,
+    store: Store,
+    prefix: str | None = None,
+    follow: FollowOptions | None = None,
+) -> Starlette:
+    """The gateway serving ``store`` (tables ``prefix``…); the store is closed at shutdown.
+    With ``follow``, the process also follows those Kafka topics into the store and pushes
+    what it stores to its subscriptions."""
     cache = ResultCache(
         settings.cache.backend,
         settings.cache.redis_url,
@@ -75,7 +83,13 @@ def build_app(settings: Settings, store: Store, prefix: str | None = None) -> St
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         try:
-            yield
+            if follow is None:
+                yield
+            else:  # stopped (its batch in hand stored) before the store closes
+                from fink_gateway.gateway.following import follower_running  # Kafka client
+
+                async with follower_running(services, follow, metrics.registry):
+                    yield
         finally:
             await cache.close()
             await services.bus.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import logging
 import math
@@ -168,9 +169,6 @@ def serve(
     ctx: click.Context, store: str | None, host: str | None, port: int | None, workers: int | None
 ) -> None:
     """Serve GraphQL at /graphql (an empty embedded store is first filled with demo alerts)."""
-    import uvicorn
-    from uvicorn.config import LOGGING_CONFIG
-
     from fink_gateway.gateway.app import build_app
     from fink_gateway.gateway.workers import worker_app_factory
 
@@ -209,6 +207,17 @@ def serve(
             app = build_app(settings, open_store(url), _prefix(ctx, url))
         except GatewayError as exc:
             raise click.ClickException(f"{exc.code}: {exc}") from None
+    _serve_app(app, settings, host, port, processes)
+
+
+def _serve_app(
+    app: Any, settings: Settings, host: str | None, port: int | None, processes: int = 1
+) -> None:
+    """Run ``app`` under uvicorn (an app factory when ``processes`` > 1) until a signal."""
+    import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
+
+    server = settings.server
     console.print(f"GraphQL at http://{host or server.host}:{port or server.port}/graphql")
     uvicorn.run(
         app,
@@ -360,6 +369,13 @@ def demo(
     "--stop-when-idle", "idle_seconds", type=click.FloatRange(min=0.1),
     help="Exit once caught up and no message came for this many seconds (backfills, tests).",
 )
+@click.option(
+    "--serve", "serving", is_flag=True,
+    help="Also serve the gateway from this process: its subscriptions hear each stored "
+    "batch without Redis, and /metrics carries the follower's counters.",
+)
+@click.option("--host", envvar="FINK_GATEWAY_SERVER_HOST", help="With --serve: address.")
+@click.option("--port", type=int, envvar="FINK_GATEWAY_SERVER_PORT", help="With --serve: port.")
 @store_option
 @cutouts_option
 @click.pass_context
@@ -367,11 +383,13 @@ def follow(
     ctx: click.Context, servers: str, topics: tuple[str, ...], group_id: str,
     username: str | None, password: str | None, batch_size: int, batch_seconds: float,
     start: str, schema_path: Path | None, metrics_port: int | None,
-    idle_seconds: float | None, store: str | None, cutouts: bool | None,
+    idle_seconds: float | None, serving: bool, host: str | None, port: int | None,
+    store: str | None, cutouts: bool | None,
 ) -> None:  # fmt: skip
     """Follow Fink's Kafka stream (Livestream topics) into the store, batch by batch; stops
     on SIGINT/SIGTERM after storing and committing the batch in hand. With `cache.backend:
-    redis`, each stored batch is announced to the gateways' subscriptions through Redis."""
+    redis`, each stored batch is announced to the gateways' subscriptions through Redis;
+    with --serve, this process is also the gateway (one process, no Redis needed)."""
     from fink_gateway.ingest.follow.options import FollowOptions
     from fink_gateway.ingest.follow.run import follow_until_stopped
     from fink_gateway.live.bus import RedisBus, alert_channel
@@ -383,9 +401,29 @@ def follow(
         password=password, batch_size=batch_size, batch_seconds=batch_seconds, start=start,
         schema_path=schema_path, stop_when_idle_seconds=idle_seconds,
     )  # fmt: skip
-    lsst_prefix = _settings(ctx).lsst_table_prefix
+    settings = _settings(ctx)
+    lsst_prefix = settings.lsst_table_prefix
+    cache = settings.cache
+    if serving:
+        from fink_gateway.gateway.app import build_app
 
-    cache = _settings(ctx).cache
+        if metrics_port is not None or idle_seconds is not None:
+            raise click.UsageError("--serve: the metrics are on the gateway's /metrics, and "
+                                   "the process runs until stopped (no --metrics-port, "
+                                   "--stop-when-idle)")  # fmt: skip
+        ingest = dataclasses.replace(settings.ingest, with_cutouts=with_cutouts)
+        settings = dataclasses.replace(settings, ingest=ingest)
+        try:
+            app = build_app(settings, open_store(url), _prefix(ctx, url), follow=options)
+        except GatewayError as exc:
+            raise click.ClickException(f"{exc.code}: {exc}") from None
+        _serve_app(app, settings, host, port)
+        return
+    if cache.backend != "redis":
+        console.print(
+            "cache.backend is not redis: gateways in other processes are not told of the "
+            "alerts stored (their subscriptions stay quiet); use --serve, or Redis."
+        )
 
     async def work(s: Store, prefix: str) -> None:
         # subscribers of other processes hear of new alerts through the cache's Redis
