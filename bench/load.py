@@ -23,7 +23,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,7 +36,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import drop_prefix_at, percentile, query, write_section
+from bench.common import drop_prefix_at, free_port, percentile, query, write_section
 from fink_gateway.store.factory import parse_store_url
 
 PREFIX = "benchload"
@@ -107,12 +106,6 @@ def rss_mb(pid: int, key: str = "VmRSS") -> float:
         if line.startswith(key + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def cli() -> list[str]:

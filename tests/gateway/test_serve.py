@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,17 +16,12 @@ import pyarrow as pa
 import pytest
 
 from fink_gateway.demo.lsst import generate_lsst_alerts
+from tests.faults.conftest import free_port
 
 pytestmark = pytest.mark.slow
 
 OBJECTS = "{ classes { name } }"
 LSST_ALERTS = 200
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _workers(pid: int) -> set[int]:
@@ -50,7 +44,7 @@ def _gone(pids: set[int], timeout_s: float = 10.0) -> bool:
 
 
 def _serve(folder: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, FINK_GATEWAY_SERVER_DEMO_ALERTS="300",
                FINK_GATEWAY_SERVER_DEMO_LSST_ALERTS=str(LSST_ALERTS),
                FINK_GATEWAY_LOG_LEVEL="warning")  # fmt: skip

@@ -38,6 +38,7 @@ from fink_gateway.science.classification import CLASSIFICATION_INPUTS, classify
 from fink_gateway.science.times import MJD_OFFSET
 from fink_gateway.store.factory import open_store
 from tests.data_paths import FINK_ZTF, SAMPLE_FILES, classification_frame, read_sample
+from tests.faults.conftest import free_port
 from tests.schema.conftest import SCIENCE_FILES, Executed, Samples
 
 pytestmark = pytest.mark.anyio
@@ -595,19 +596,13 @@ async def test_queries_work_when_redis_is_unreachable(
     assert len(warnings) == 1 and "unavailable" in warnings[0].getMessage()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def test_queries_survive_redis_being_killed(
     samples: Samples, caplog: pytest.LogCaptureFixture
 ) -> None:
     server = shutil.which("redis-server")
     if server is None:
         pytest.skip("redis-server is not installed")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,

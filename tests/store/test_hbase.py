@@ -27,6 +27,7 @@ from fink_gateway.store.hbase import (
 )
 from fink_gateway.store.types import ScanRange
 from tests.conftest import hbase_address
+from tests.faults.conftest import free_port
 
 pytestmark = pytest.mark.anyio
 
@@ -98,12 +99,6 @@ def test_batch_mutations_skip_null_cells_and_empty_rows() -> None:
     ]
     assert [len(r.mutations) for r in rows] == [1, 2]
     assert batch_mutations(CellBatch([b"k"], []), 0, 1) == []
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def test_unreachable_server_is_backend_unavailable() -> None:
