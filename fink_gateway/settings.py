@@ -84,6 +84,27 @@ class CorsSettings:
 
 
 @dataclass(frozen=True)
+class LiveSettings:
+    """Where ``/metrics`` reads the followers' consumer lag; off without servers or groups."""
+
+    kafka_servers: str = ""
+    follow_groups: str = ""
+    username: str = ""
+    password: str = field(default="", repr=False)
+    lag_timeout_seconds: float = 2.0
+    lag_cache_seconds: float = 5.0
+
+    @property
+    def group_ids(self) -> list[str]:
+        """``follow_groups`` as a list (comma separated, like the other list settings)."""
+        return CorsSettings.split(self.follow_groups)
+
+    @property
+    def lag_enabled(self) -> bool:
+        return bool(self.kafka_servers.strip() and self.group_ids)
+
+
+@dataclass(frozen=True)
 class Settings:
     store: str = ""
     table_prefix: str = "ztf"
@@ -96,6 +117,7 @@ class Settings:
     skymap: SkymapSettings = field(default_factory=SkymapSettings)
     ephemerides: EphemerisSettings = field(default_factory=EphemerisSettings)
     cors: CorsSettings = field(default_factory=CorsSettings)
+    live: LiveSettings = field(default_factory=LiveSettings)
     telemetry: bool = False
     introspection: bool = True
     tracing: bool = False

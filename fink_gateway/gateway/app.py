@@ -27,6 +27,7 @@ from fink_gateway.gateway.context import Services
 from fink_gateway.gateway.error_response import internal_error
 from fink_gateway.gateway.graphiql import STATIC, STATIC_URL
 from fink_gateway.gateway.graphql_view import GatewayGraphQL
+from fink_gateway.gateway.lag_metrics import consumer_lag_collector
 from fink_gateway.gateway.landing import landing_endpoint, sdl_endpoint
 from fink_gateway.gateway.metrics import GatewayMetrics, MetricsMiddleware
 from fink_gateway.gateway.middleware.body_limit import BodyLimitMiddleware
@@ -99,7 +100,7 @@ def build_app(
                 await buckets.close()
             services.shared.fits.close()
 
-    metrics = GatewayMetrics(cache)
+    metrics = GatewayMetrics(cache, consumer_lag_collector(settings.live))
     schema = build_schema(
         telemetry=settings.telemetry,
         introspection=settings.introspection,

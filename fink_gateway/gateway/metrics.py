@@ -10,7 +10,9 @@ counters). What is counted:
 - ``fink_gateway_store_round_trips_total`` and ``fink_gateway_store_rows_total``, the store
   work of GraphQL requests;
 - ``fink_gateway_cache_hits_total`` and ``fink_gateway_cache_misses_total``, read from the
-  cross-request cache when scraped.
+  cross-request cache when scraped;
+- with ``live:`` configured, the follower groups' consumer lag and ``fink_gateway_kafka_up``
+  (``gateway/lag_metrics.py``), asked of Kafka when scraped.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fink_gateway.gateway.api_v1.names import PREFIX as API_PREFIX
 from fink_gateway.gateway.api_v1.names import ROUTE_NAMES as API_ROUTES
+from fink_gateway.gateway.lag_metrics import ConsumerLagCollector
 from fink_gateway.loaders.cache import ResultCache
 from fink_gateway.store.interface import StoreStats
 
@@ -71,7 +74,10 @@ class _CacheCollector(Collector):
 class GatewayMetrics:
     """The counters of one app and the ``/metrics`` endpoint that prints them."""
 
-    def __init__(self, cache: ResultCache | None = None) -> None:
+    def __init__(
+        self, cache: ResultCache | None = None, lag: ConsumerLagCollector | None = None
+    ) -> None:
+        self.lag = lag
         self.registry = CollectorRegistry()
         registry = self.registry
         self.requests = Counter(
@@ -99,6 +105,8 @@ class GatewayMetrics:
             registry=registry,
         )  # fmt: skip
         registry.register(_CacheCollector(cache))
+        if lag is not None:
+            registry.register(lag)
 
     def count_operation(self, codes: Sequence[str], stats: StoreStats | None) -> None:
         """One GraphQL response: its error codes and the store work it cost."""
@@ -115,6 +123,8 @@ class GatewayMetrics:
             self.errors.labels(code=code).inc()
 
     async def endpoint(self, request: Request) -> Response:
+        if self.lag is not None:
+            await self.lag.refresh()
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
 
 

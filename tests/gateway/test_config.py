@@ -113,6 +113,16 @@ def test_environment_is_read_from_os_environ(monkeypatch: pytest.MonkeyPatch) ->
     assert (settings.server.port, settings.cache.ttl_seconds) == (9001, 60)
 
 
+def test_consumer_lag_is_off_until_servers_and_groups_are_set() -> None:
+    assert not Settings().live.lag_enabled
+    env = {"FINK_GATEWAY_LIVE_KAFKA_SERVERS": "kafka:9092"}
+    assert not load_settings(CONFIG_YML, env=env).live.lag_enabled  # no group yet
+    env |= {"FINK_GATEWAY_LIVE_FOLLOW_GROUPS": "a, b,", "FINK_GATEWAY_LIVE_PASSWORD": "secret"}
+    live = load_settings(CONFIG_YML, env=env).live
+    assert live.lag_enabled and live.group_ids == ["a", "b"] and live.password == "secret"
+    assert "secret" not in repr(live)
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [("1", True), ("true", True), ("On", True), ("0", False), ("no", False), ("", False)],

@@ -64,6 +64,12 @@ def test_metrics_start_at_zero_with_help_text(client: TestClient) -> None:
     assert value(samples, "fink_gateway_store_round_trips_total") == 0
 
 
+def test_no_consumer_lag_without_live_settings(client: TestClient) -> None:
+    text = client.get("/metrics").text  # live: off by default; Kafka is never asked
+    assert "fink_gateway_kafka_up" not in text
+    assert "consumer_lag" not in text
+
+
 def test_metrics_count_requests_latency_store_work_and_cache(
     client: TestClient, store_path: tuple[Path, list[str]]
 ) -> None:

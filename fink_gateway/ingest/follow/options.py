@@ -47,13 +47,18 @@ def consumer_config(options: FollowOptions) -> dict[str, str | int | bool]:
         # a crashed follower's partitions go to its successor after 10 s, not 45 s
         "session.timeout.ms": 10_000,
     }
-    if options.username and options.password:
-        config.update(
-            {
-                "security.protocol": "sasl_plaintext",
-                "sasl.mechanism": "SCRAM-SHA-512",
-                "sasl.username": options.username,
-                "sasl.password": options.password,
-            }
-        )
+    config.update(sasl_config(options.username, options.password))
     return config
+
+
+def sasl_config(username: str | None, password: str | None) -> dict[str, str]:
+    """librdkafka settings of the credentials, for any client of Fink's servers: SCRAM-SHA-512
+    over ``sasl_plaintext`` given both a username and a password, else none (plaintext)."""
+    if not (username and password):
+        return {}
+    return {
+        "security.protocol": "sasl_plaintext",
+        "sasl.mechanism": "SCRAM-SHA-512",
+        "sasl.username": username,
+        "sasl.password": password,
+    }
