@@ -366,6 +366,11 @@ def demo(
     help="Serve the follower's Prometheus metrics (lag, alerts, retries) on this port.",
 )
 @click.option(
+    "--max-backoff", "max_backoff_seconds", type=click.FloatRange(min=0.1), default=30.0,
+    show_default=True, envvar="FINK_GATEWAY_FOLLOW_MAX_BACKOFF",
+    help="Longest wait, in seconds, between two retries while Kafka or the store fails.",
+)
+@click.option(
     "--stop-when-idle", "idle_seconds", type=click.FloatRange(min=0.1),
     help="Exit once caught up and no message came for this many seconds (backfills, tests).",
 )
@@ -383,8 +388,8 @@ def follow(
     ctx: click.Context, servers: str, topics: tuple[str, ...], group_id: str,
     username: str | None, password: str | None, batch_size: int, batch_seconds: float,
     start: str, schema_path: Path | None, metrics_port: int | None,
-    idle_seconds: float | None, serving: bool, host: str | None, port: int | None,
-    store: str | None, cutouts: bool | None,
+    max_backoff_seconds: float, idle_seconds: float | None, serving: bool, host: str | None,
+    port: int | None, store: str | None, cutouts: bool | None,
 ) -> None:  # fmt: skip
     """Follow Fink's Kafka stream (Livestream topics) into the store, batch by batch; stops
     on SIGINT/SIGTERM after storing and committing the batch in hand. With `cache.backend:
@@ -399,7 +404,8 @@ def follow(
     options = FollowOptions(
         servers=servers, topics=topics, group_id=group_id, username=username,
         password=password, batch_size=batch_size, batch_seconds=batch_seconds, start=start,
-        schema_path=schema_path, stop_when_idle_seconds=idle_seconds,
+        schema_path=schema_path, max_backoff_seconds=max_backoff_seconds,
+        stop_when_idle_seconds=idle_seconds,
     )  # fmt: skip
     settings = _settings(ctx)
     lsst_prefix = settings.lsst_table_prefix

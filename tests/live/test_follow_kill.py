@@ -4,16 +4,12 @@ file ingest of the same alerts does (no alert missing, none counted twice), on b
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import pytest
-from confluent_kafka import Consumer, TopicPartition
 
 from fink_gateway.ingest.pipeline import ingest_files
 from fink_gateway.store.embedded import EmbeddedStore
@@ -21,10 +17,10 @@ from fink_gateway.store.interface import Store
 from tests.conftest import BACKENDS, hbase_address, kafka_bootstrap, store_opener
 from tests.data_paths import SCIENCE_FILES
 from tests.faults.test_ingest_kill import checksums
+from tests.live.follow_process import committed, follow
 from tests.live.livestream import produce, sample_messages
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
-ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = 157
 
 
@@ -46,28 +42,6 @@ def expected(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return asyncio.run(ingest())
 
 
-def follow(url: str, prefix: str, topic: str, group: str, *extra: str) -> subprocess.Popen[bytes]:
-    """``python -m fink_gateway follow`` (this checkout's package) in batches of 10."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FINK_GATEWAY_")}
-    env["FINK_GATEWAY_TABLE_PREFIX"] = prefix
-    return subprocess.Popen(
-        [sys.executable, "-m", "fink_gateway", "follow", "--servers", kafka_bootstrap(),
-         "--topic", topic, "--group-id", group, "--batch-size", "10", "--batch-seconds", "0.2",
-         "--store", url, *extra],
-        cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        env=env,
-    )  # fmt: skip
-
-
-def committed(topic: str, group: str) -> int:
-    consumer = Consumer({"bootstrap.servers": kafka_bootstrap(), "group.id": group})
-    try:
-        (position,) = consumer.committed([TopicPartition(topic, 0)], timeout=10)
-        return max(position.offset, 0)
-    finally:
-        consumer.close()
-
-
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_follow_killed_mid_stream_then_restarted_matches_a_file_ingest(
     backend: str, topic: str, expected: dict[str, str], tmp_path: Path
@@ -85,10 +59,11 @@ def test_follow_killed_mid_stream_then_restarted_matches_a_file_ingest(
         return await checksums(opener(), prefix)
 
     async def run() -> dict[str, str]:
-        process = follow(url, prefix, topic, group)
+        servers = kafka_bootstrap()
+        process = follow(servers, url, prefix, topic, group)
         deadline = time.monotonic() + 180
         try:
-            while committed(topic, group) < 30:
+            while committed(servers, topic, group) < 30:
                 assert process.poll() is None, "the follower ended before it could be killed"
                 assert time.monotonic() < deadline, "the follower did not get far in 180 s"
                 await asyncio.sleep(0.02)
@@ -97,14 +72,14 @@ def test_follow_killed_mid_stream_then_restarted_matches_a_file_ingest(
             process.kill()
             process.wait(30)
         assert process.returncode == -signal.SIGKILL
-        assert committed(topic, group) < MESSAGES, "killed too late: nothing left to follow"
+        assert committed(servers, topic, group) < MESSAGES, "killed too late: nothing to follow"
         partial = await check()
         assert partial != expected
 
-        process = follow(url, prefix, topic, group, "--stop-when-idle", "2")
+        process = follow(servers, url, prefix, topic, group, "--stop-when-idle", "2")
         _, err = process.communicate(timeout=180)
         assert process.returncode == 0, err.decode(errors="replace")[-2000:]
-        assert committed(topic, group) == MESSAGES
+        assert committed(servers, topic, group) == MESSAGES
         return await check()
 
     try:

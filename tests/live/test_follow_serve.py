@@ -22,8 +22,9 @@ import pytest
 from tests.conftest import kafka_bootstrap
 from tests.data_paths import SCIENCE_FILES
 from tests.faults.conftest import free_port, wait_until
+from tests.live.follow_process import committed
 from tests.live.livestream import produce, sample_messages
-from tests.live.test_follow_kill import MESSAGES, committed
+from tests.live.test_follow_kill import MESSAGES
 from tests.live.test_subscriptions import candids, receive, subscribe, ws_client
 
 pytestmark = [pytest.mark.anyio, pytest.mark.kafka, pytest.mark.slow]
@@ -91,4 +92,4 @@ async def test_follow_serve_pushes_stores_and_counts_without_redis(
     process.send_signal(signal.SIGTERM)
     # uvicorn shuts down gracefully (lifespan: the follower's last batch), then re-raises
     assert process.wait(60) in (0, -signal.SIGTERM)
-    assert committed(topic, group) == MESSAGES
+    assert committed(kafka_bootstrap(), topic, group) == MESSAGES

@@ -6,7 +6,9 @@ per-call tables written (:meth:`AlertWriter.finish`), and only then are its offs
 committed. A crash between two steps redelivers the batch, whose rows are rewritten
 identically: at-least-once delivery of idempotent rows. A malformed message is logged with
 its position, counted and skipped. While Kafka or the store fails, the follower waits with
-an exponential backoff (capped at ``max_backoff_seconds``) and says so in the log and metrics.
+an exponential backoff (capped at ``max_backoff_seconds``) and says so in the log and metrics;
+whether Kafka answers is decided by :class:`Reachability`. librdkafka's own log lines go to
+the ``fink_gateway.follow.librdkafka`` logger.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from fink_gateway.ingest.follow.messages import (
 )
 from fink_gateway.ingest.follow.metrics import FollowMetrics
 from fink_gateway.ingest.follow.options import FollowOptions, consumer_config
+from fink_gateway.ingest.follow.reachability import Reachability
 from fink_gateway.ingest.pipeline import write_table
 from fink_gateway.ingest.writer import AlertWriter
 from fink_gateway.layout.rubin import RUBIN_PREFIX
@@ -101,8 +104,9 @@ class Follower:
         if bus is not None:
             self.writer.on_alerts = lambda enc: self._events.extend(alert_events(enc))
         self.decoder = MessageDecoder(options.schema_path)
-        self._kafka_up = True
-        self._kafka_errors: list[KafkaError] = []
+        self.kafka = Reachability(
+            options.topics[0], self.metrics, options.max_backoff_seconds, self._kafka_retry
+        )
         self.checkpoint = Checkpoint()
         self._first: float | None = None  # the first message's arrival: rates exclude waits
 
@@ -112,7 +116,10 @@ class Follower:
         """Follow until ``stop`` is set (or ``stop_when_idle_seconds`` pass without a
         message); the batch in hand is stored and committed first."""
         stop = asyncio.Event() if stop is None else stop
-        config: dict[str, Any] = {**consumer_config(self.options), "error_cb": self._on_error}
+        config: dict[str, Any] = {
+            **consumer_config(self.options), "error_cb": self.kafka.on_error,
+            "logger": logging.getLogger("fink_gateway.follow.librdkafka"),
+        }  # fmt: skip
         consumer = Consumer(config)
         try:
             consumer.subscribe(list(self.options.topics))
@@ -131,7 +138,7 @@ class Follower:
         last_message = last_progress = time.monotonic()
         while not stop.is_set():
             batch = await self._gather(consumer, stop)
-            self._report_kafka_state()
+            await self.kafka.check(consumer)
             now = time.monotonic()
             if batch:
                 self._first = now if self._first is None else self._first
@@ -187,12 +194,12 @@ class Follower:
     def _raw(self, message: Message) -> RawMessage | None:
         error = message.error()
         if error is not None:
-            self._kafka_errors.append(error)
+            self.kafka.on_error(error)
             return None
         topic, partition, offset = message.topic(), message.partition(), message.offset()
         if topic is None or partition is None or offset is None:
             return None
-        self._set_kafka_up(True)
+        self.kafka.on_message()
         return RawMessage(Position(topic, partition, offset), message.key(), message.value())
 
     # ------------------------------------------------------------------ storing
@@ -271,6 +278,7 @@ class Follower:
         offsets = [TopicPartition(t, part, end + 1) for (t, part), end in ends.items()]
 
         async def commit() -> None:
+            await self.kafka.check(consumer)  # a retry: mark Kafka unreachable if it is
             await asyncio.to_thread(consumer.commit, offsets=offsets, asynchronous=False)
 
         try:
@@ -292,6 +300,8 @@ class Follower:
             except IngestError:
                 raise
             except (GatewayError, KafkaException, OSError) as exc:
+                if isinstance(exc, KafkaException) and _fatal(exc):
+                    raise
                 failures += 1
                 wait = min(self.options.max_backoff_seconds, 0.5 * 2 ** (failures - 1))
                 log.warning(
@@ -301,34 +311,17 @@ class Follower:
                 self.stats.retries += 1
                 self.metrics.retries.labels(target=target).inc()
                 if target == "kafka":
-                    self.metrics.kafka_up.set(0)
+                    self.kafka.suspect()
                 try:
                     await asyncio.wait_for(stop.wait(), wait)
                 except TimeoutError:
                     continue
                 raise _Stopped() from exc
 
-    def _on_error(self, error: KafkaError) -> None:
-        """librdkafka's error callback (inside ``consume``): brokers down, transport errors."""
-        self._kafka_errors.append(error)
-
-    def _report_kafka_state(self) -> None:
-        errors, self._kafka_errors = self._kafka_errors, []
-        for error in errors:
-            if error.fatal():
-                raise KafkaException(error)
-        if any(e.code() in (KafkaError._ALL_BROKERS_DOWN, KafkaError._TRANSPORT) for e in errors):
-            if self._kafka_up:
-                log.warning("Kafka unreachable (%s); reconnecting with backoff", errors[-1])
-                self.stats.retries += 1
-                self.metrics.retries.labels(target="kafka").inc()
-            self._set_kafka_up(False)
-
-    def _set_kafka_up(self, up: bool) -> None:
-        if up and not self._kafka_up:
-            log.warning("Kafka reachable again")
-        self._kafka_up = up
-        self.metrics.kafka_up.set(1 if up else 0)
+    def _kafka_retry(self) -> None:
+        """Count a failed probe of unreachable brokers."""
+        self.stats.retries += 1
+        self.metrics.retries.labels(target="kafka").inc()
 
     async def _update_lag(self, consumer: Consumer) -> None:
         """Messages behind the newest, summed over the assigned partitions (None when the
@@ -358,6 +351,12 @@ class Follower:
         for (topic, partition), value in lags.items():
             self.metrics.lag.labels(topic=topic, partition=str(partition)).set(value)
         self.stats.lag = sum(lags.values())
+
+
+def _fatal(exc: KafkaException) -> bool:
+    """A fatal librdkafka error: the consumer is unusable, retrying is pointless."""
+    error = exc.args[0] if exc.args else None
+    return isinstance(error, KafkaError) and error.fatal()
 
 
 def _where(message: RawMessage) -> tuple[str, int, int]:

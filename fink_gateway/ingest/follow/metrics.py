@@ -3,10 +3,11 @@
 - ``fink_gateway_follow_messages_total``, ``fink_gateway_follow_alerts_total`` (alerts
   written) and ``fink_gateway_follow_malformed_total`` (messages skipped);
 - ``fink_gateway_follow_batches_total`` (batches stored and committed);
-- ``fink_gateway_follow_retries_total{target}``: waits after a failure of ``kafka`` or
-  ``store``;
+- ``fink_gateway_follow_retries_total{target}``: waits after a failure of ``kafka`` (a failed
+  commit, or a failed probe of brokers that do not answer) or of ``store``;
 - ``fink_gateway_follow_lag_messages{topic, partition}``: messages behind the newest;
-- ``fink_gateway_follow_kafka_up``: 1 while the brokers answer, 0 while they do not.
+- ``fink_gateway_follow_kafka_up``: 1 while the brokers answer, 0 while they do not (probed:
+  see :mod:`~fink_gateway.ingest.follow.reachability`).
 """
 
 from __future__ import annotations

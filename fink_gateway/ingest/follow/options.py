@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from confluent_kafka import libversion
+
 START_POSITIONS = ("earliest", "latest")
+RECONNECT_MS = 1000
+"""librdkafka's ``reconnect.backoff.ms``. While a consumer group looks for its coordinator,
+librdkafka connects every ``reconnect.backoff.ms / 2`` (capped at 1 s), whatever
+``reconnect.backoff.max.ms`` says: at its default (100 ms) a stopped broker gets 20 connection
+attempts a second, each logged."""
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,9 @@ class FollowOptions:
 
 def consumer_config(options: FollowOptions) -> dict[str, str | int | bool]:
     """librdkafka settings of the consumer: offsets are committed by the follower only, after
-    the store has the batch (``enable.auto.commit`` off)."""
+    the store has the batch (``enable.auto.commit`` off). No re-bootstrap when every broker
+    is down (librdkafka ≥ 2.10): it re-creates the bootstrap brokers, which resets their
+    reconnection backoff and repeats every error; Fink's servers keep their addresses."""
     config: dict[str, str | int | bool] = {
         "bootstrap.servers": options.servers,
         "group.id": options.group_id,
@@ -43,10 +52,13 @@ def consumer_config(options: FollowOptions) -> dict[str, str | int | bool]:
         "enable.auto.commit": False,
         "enable.partition.eof": False,
         "reconnect.backoff.max.ms": int(options.max_backoff_seconds * 1000),
+        "reconnect.backoff.ms": min(RECONNECT_MS, int(options.max_backoff_seconds * 1000)),
         "client.id": "fink-gateway-follow",
         # a crashed follower's partitions go to its successor after 10 s, not 45 s
         "session.timeout.ms": 10_000,
     }
+    if libversion()[1] >= 0x020A0000:
+        config["metadata.recovery.strategy"] = "none"
     config.update(sasl_config(options.username, options.password))
     return config
 
