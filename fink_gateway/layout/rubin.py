@@ -245,13 +245,19 @@ def columns_of(spec: TableSpec) -> tuple[RubinColumn, ...]:
     return COLUMNS[spec]
 
 
-def _families() -> dict[str, str]:
-    found: dict[str, str] = {}
+def _by_qualifier() -> dict[str, RubinColumn]:
+    found: dict[str, RubinColumn] = {}
     for column in (c for cs in [*COLUMNS.values(), TAG_COLUMNS] for c in cs):
-        assert found.setdefault(column.name, column.family) == column.family, column.name
+        first = found.setdefault(column.name, column)
+        assert (first.family, first.type) == (column.family, column.type), column.name
     return found
 
 
-FAMILY_OF: dict[str, str] = _families()
-"""Qualifier → family of every column Fink writes to a Rubin table (a qualifier is ``r:`` or
-``f:`` in all of them alike), to name decoded values as Fink's API does."""
+BY_QUALIFIER: dict[str, RubinColumn] = _by_qualifier()
+"""Qualifier → the first column Fink writes under it to a Rubin table: a qualifier has the
+same family (``r:`` or ``f:``) and catalog type in every table (its ``source`` is the first
+table's), so ``r:psfFlux`` names one stored type wherever it is read."""
+
+FAMILY_OF: dict[str, str] = {name: column.family for name, column in BY_QUALIFIER.items()}
+"""Qualifier → family of every column Fink writes to a Rubin table, to name decoded values as
+Fink's API does."""

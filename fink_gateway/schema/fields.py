@@ -8,8 +8,10 @@ mypy (``untyped-decorator`` under ``--strict``). At run time the call returns a
 itself; this wrapper makes the same call and says so.
 
 ``metadata`` tells tabular answers (CSV, Parquet, VOTable) what a field holds:
-``{"fink_column": "i:magpsf"}`` for a main-table column (its stored type, unit, meaning and
-UCD come from the column catalogue), ``{"unit": "mag"}`` for a derived value.
+``{"fink_column": "i:magpsf"}`` for a stored column (its stored type, unit, meaning and UCD
+come from the column catalogue, :mod:`fink_gateway.layout.catalogue`; a Rubin column is
+named by its Rubin family, ``r:psfFlux``, ``f:is_sso``), ``{"unit": "mag"}`` for a derived
+value.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ def resolver_field(
 
 
 def column(fink_column: str) -> dict[str, str]:
-    """Metadata of a field carrying a main-table column, e.g. ``column("i:magpsf")``."""
+    """Metadata of a field carrying a stored column, e.g. ``column("i:magpsf")`` (ZTF) or
+    ``column("r:psfFlux")`` (Rubin LSST)."""
     return {"fink_column": fink_column}
 
 

@@ -20,7 +20,8 @@ from fink_gateway.resolvers import lsst as resolver
 from fink_gateway.resolvers.lsst import LsstRecord, LsstSeries
 from fink_gateway.resolvers.selection import direct_fields
 from fink_gateway.schema.arguments import ConeDec, ConeRa, ConeRadius, cone_of
-from fink_gateway.schema.fields import resolver_field
+from fink_gateway.schema.fields import column as fink_column
+from fink_gateway.schema.fields import resolver_field, unit
 from fink_gateway.schema.info import Info, selected_fields
 from fink_gateway.schema.scalars import (
     BigInt,
@@ -65,53 +66,81 @@ class LsstLightCurve:
     def length(self) -> int:
         return self._data.length
 
-    @resolver_field(description="Exposure midpoint (r:midpointMjdTai), MJD TAI.")
+    @resolver_field(
+        description="Exposure midpoint (r:midpointMjdTai), MJD TAI.",
+        metadata=fink_column("r:midpointMjdTai"),
+    )
     def midpoint_mjd_tai(self) -> FloatSeries:
         return FloatSeries(self._data.column("midpointMjdTai"))
 
-    @resolver_field(description="Filter band (r:band): u, g, r, i, z or y.")
+    @resolver_field(
+        description="Filter band (r:band): u, g, r, i, z or y.", metadata=fink_column("r:band")
+    )
     def band(self) -> StringSeries:
         return StringSeries(self._data.column("band"))
 
-    @resolver_field(description="PSF flux on the difference image (r:psfFlux), nJy.")
+    @resolver_field(
+        description="PSF flux on the difference image (r:psfFlux), nJy.",
+        metadata=fink_column("r:psfFlux"),
+    )
     def psf_flux(self) -> FloatSeries:
         return FloatSeries(self._data.column("psfFlux"))
 
-    @resolver_field(description="1σ uncertainty of psfFlux (r:psfFluxErr), nJy.")
+    @resolver_field(
+        description="1σ uncertainty of psfFlux (r:psfFluxErr), nJy.",
+        metadata=fink_column("r:psfFluxErr"),
+    )
     def psf_flux_err(self) -> FloatSeries:
         return FloatSeries(self._data.column("psfFluxErr"))
 
-    @resolver_field(description="PSF flux on the science image (r:scienceFlux), nJy.")
+    @resolver_field(
+        description="PSF flux on the science image (r:scienceFlux), nJy.",
+        metadata=fink_column("r:scienceFlux"),
+    )
     def science_flux(self) -> FloatSeries:
         return FloatSeries(self._data.column("scienceFlux"))
 
-    @resolver_field(description="1σ uncertainty of scienceFlux (r:scienceFluxErr), nJy.")
+    @resolver_field(
+        description="1σ uncertainty of scienceFlux (r:scienceFluxErr), nJy.",
+        metadata=fink_column("r:scienceFluxErr"),
+    )
     def science_flux_err(self) -> FloatSeries:
         return FloatSeries(self._data.column("scienceFluxErr"))
 
     @resolver_field(
         description="AB magnitude of psfFlux, 31.4 − 2.5 log10(psfFlux / nJy); null where the "
-        "flux is not positive."
+        "flux is not positive.",
+        metadata=unit("mag"),
     )
     def mag(self) -> FloatSeries:
         return FloatSeries(self._magnitudes()[0])
 
-    @resolver_field(description="1σ uncertainty of mag, 2.5/ln 10 · psfFluxErr / psfFlux.")
+    @resolver_field(
+        description="1σ uncertainty of mag, 2.5/ln 10 · psfFluxErr / psfFlux.",
+        metadata=unit("mag"),
+    )
     def mag_err(self) -> FloatSeries:
         return FloatSeries(self._magnitudes()[1])
 
     def _magnitudes(self) -> tuple[np.ndarray, np.ndarray]:
         return resolver.ab_magnitude(self._data.floats("psfFlux"), self._data.floats("psfFluxErr"))
 
-    @resolver_field(description="Right ascension of each source (r:ra), degrees.")
+    @resolver_field(
+        description="Right ascension of each source (r:ra), degrees.", metadata=fink_column("r:ra")
+    )
     def ra(self) -> FloatSeries:
         return FloatSeries(self._data.column("ra"))
 
-    @resolver_field(description="Declination of each source (r:dec), degrees.")
+    @resolver_field(
+        description="Declination of each source (r:dec), degrees.", metadata=fink_column("r:dec")
+    )
     def dec(self) -> FloatSeries:
         return FloatSeries(self._data.column("dec"))
 
-    @resolver_field(description="Id of each source (r:diaSourceId, or r:diaForcedSourceId).")
+    @resolver_field(
+        description="Id of each source (r:diaSourceId, or r:diaForcedSourceId).",
+        metadata=fink_column("r:diaSourceId"),  # the forced one's is a long too
+    )
     def source_id(self) -> StringSeries:
         forced = b"r:diaForcedSourceId" in self._data.types
         name = "diaForcedSourceId" if forced else "diaSourceId"
@@ -153,34 +182,47 @@ class DiaObject(SurveyObject):
     def name(self) -> str:
         return self._record.key.split(b"_", 1)[1].decode()
 
-    @resolver_field(description="LSST object identifier (r:diaObjectId), as text.")
+    @resolver_field(
+        description="LSST object identifier (r:diaObjectId), as text.",
+        metadata=fink_column("r:diaObjectId"),
+    )
     def dia_object_id(self) -> BigInt:
         return BigInt(int(self._record.key.split(b"_", 1)[1]))
 
-    @resolver_field(description="Right ascension (r:ra), degrees.")
+    @resolver_field(description="Right ascension (r:ra), degrees.", metadata=fink_column("r:ra"))
     def ra(self) -> float | None:
         return float_value(self._record.values, "ra")
 
-    @resolver_field(description="Declination (r:dec), degrees.")
+    @resolver_field(description="Declination (r:dec), degrees.", metadata=fink_column("r:dec"))
     def dec(self) -> float | None:
         return float_value(self._record.values, "dec")
 
-    @resolver_field(description="Number of sources the object had (r:nDiaSources).")
+    @resolver_field(
+        description="Number of sources the object had (r:nDiaSources).",
+        metadata=fink_column("r:nDiaSources"),
+    )
     def n_dia_sources(self) -> int | None:
         value = self._record.values.get("nDiaSources")
         return None if value is None else int(value)  # type: ignore[call-overload]
 
     @resolver_field(
-        description="Midpoint of the first source Fink saw (f:firstDiaSourceMjdTaiFink), MJD TAI."
+        description="Midpoint of the first source Fink saw (f:firstDiaSourceMjdTaiFink), MJD TAI.",
+        metadata=fink_column("f:firstDiaSourceMjdTaiFink"),
     )
     def first_dia_source_mjd_tai(self) -> float | None:
         return float_value(self._record.values, "firstDiaSourceMjdTaiFink")
 
-    @resolver_field(description="Whether the alert is of a Solar System object (f:is_sso).")
+    @resolver_field(
+        description="Whether the alert is of a Solar System object (f:is_sso).",
+        metadata=fink_column("f:is_sso"),
+    )
     def is_sso(self) -> bool | None:
         return self._record.values.get("is_sso")  # type: ignore[return-value]
 
-    @resolver_field(description="Whether the object had one source then (f:is_first).")
+    @resolver_field(
+        description="Whether the object had one source then (f:is_first).",
+        metadata=fink_column("f:is_first"),
+    )
     def is_first(self) -> bool | None:
         return self._record.values.get("is_first")  # type: ignore[return-value]
 
@@ -218,7 +260,9 @@ class DiaObjectMatch:
 @strawberry.type(description="A Solar System object's LSST sources (rubin.diaSource_sso).")
 class LsstSolarSystemObject:
     packed_designation: str = strawberry.field(
-        description="MPC packed provisional designation (r:packed_primary_provisional_designation)."
+        description="MPC packed provisional designation "
+        "(r:packed_primary_provisional_designation).",
+        metadata=fink_column("r:packed_primary_provisional_designation"),
     )
     designation: str | None = strawberry.field(description="The usual spelling, e.g. 2001 SB97.")
     sources: LsstLightCurve = strawberry.field(description="Its sources, oldest first.")

@@ -11,6 +11,7 @@ from fink_gateway.resolvers import lsst as resolver
 from fink_gateway.resolvers import lsst_tags as tags
 from fink_gateway.resolvers.lsst import LsstRecord
 from fink_gateway.schema.arguments import After, First, SinceOrFinkStart, UntilOrNow
+from fink_gateway.schema.fields import column as fink_column
 from fink_gateway.schema.fields import resolver_field
 from fink_gateway.schema.info import Info
 from fink_gateway.schema.lsst import DiaObject, float_value, stored_record
@@ -25,33 +26,51 @@ from fink_gateway.schema.scalars import BigInt
 class LsstAlert:
     _row: strawberry.Private[LsstRecord]
 
-    @resolver_field(description="The object's identifier (r:diaObjectId), as text.")
+    @resolver_field(
+        description="The object's identifier (r:diaObjectId), as text.",
+        metadata=fink_column("r:diaObjectId"),
+    )
     def dia_object_id(self) -> BigInt:
         return BigInt(int(self._row.key.rsplit(b"_", 1)[1]))
 
-    @resolver_field(description="The source's identifier (r:diaSourceId), as text.")
+    @resolver_field(
+        description="The source's identifier (r:diaSourceId), as text.",
+        metadata=fink_column("r:diaSourceId"),
+    )
     def dia_source_id(self) -> BigInt | None:
         value = self._row.values.get("diaSourceId")
         return None if value is None else BigInt(int(value))  # type: ignore[call-overload]  # a long cell
 
-    @resolver_field(description="Exposure midpoint (r:midpointMjdTai), MJD TAI.")
+    @resolver_field(
+        description="Exposure midpoint (r:midpointMjdTai), MJD TAI.",
+        metadata=fink_column("r:midpointMjdTai"),
+    )
     def midpoint_mjd_tai(self) -> float:
         return float(self._row.key.split(b"_", 1)[0])
 
-    @resolver_field(description="Filter band (r:band).")
+    @resolver_field(description="Filter band (r:band).", metadata=fink_column("r:band"))
     def band(self) -> str | None:
         value = self._row.values.get("band")
         return None if value is None else str(value)
 
-    @resolver_field(description="PSF flux on the difference image (r:psfFlux), nJy.")
+    @resolver_field(
+        description="PSF flux on the difference image (r:psfFlux), nJy.",
+        metadata=fink_column("r:psfFlux"),
+    )
     def psf_flux(self) -> float | None:
         return float_value(self._row.values, "psfFlux")
 
-    @resolver_field(description="Right ascension of the source (r:ra), degrees.")
+    @resolver_field(
+        description="Right ascension of the source (r:ra), degrees.",
+        metadata=fink_column("r:ra"),
+    )
     def ra(self) -> float | None:
         return float_value(self._row.values, "ra")
 
-    @resolver_field(description="Declination of the source (r:dec), degrees.")
+    @resolver_field(
+        description="Declination of the source (r:dec), degrees.",
+        metadata=fink_column("r:dec"),
+    )
     def dec(self) -> float | None:
         return float_value(self._row.values, "dec")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 import pyarrow as pa
@@ -36,6 +37,18 @@ FORCED_TYPE = pa.struct(
 
 def sample() -> pa.Table:
     return pq.read_table(SAMPLE)
+
+
+def expected_sources() -> dict[int, list[dict[str, Any]]]:
+    """diaObjectId → the current diaSource of each of its alerts, oldest first (static
+    objects only: Fink's diaSource_static rows)."""
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for alert in sample().to_pylist():
+        if alert["diaObject"] is None:
+            continue
+        source = alert["diaSource"]
+        found[source["diaObjectId"]].append(source)
+    return {k: sorted(v, key=lambda s: s["midpointMjdTai"]) for k, v in found.items()}
 
 
 def alerts_by_source_id() -> dict[int, dict[str, Any]]:

@@ -23,6 +23,7 @@ from fink_gateway.store.interface import Store
 from tests.conftest import BACKENDS, module_store
 from tests.data_paths import SCIENCE_FILES, TEST_DATA
 from tests.fit_pool import shared_work
+from tests.ingest.lsst_samples import expected_sources
 from tests.schema.conftest import SCHEMA, Executed, execute_in_process
 
 pytestmark = pytest.mark.anyio
@@ -70,18 +71,6 @@ def ok(result: Executed) -> Any:
 
 def sample_alerts() -> list[dict[str, Any]]:
     return pq.read_table(LSST_SAMPLE).to_pylist()
-
-
-def expected_sources() -> dict[int, list[dict[str, Any]]]:
-    """diaObjectId → the current diaSource of each of its alerts, oldest first (static
-    objects only: Fink's diaSource_static rows)."""
-    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for alert in sample_alerts():
-        if alert["diaObject"] is None:
-            continue
-        source = alert["diaSource"]
-        found[source["diaObjectId"]].append(source)
-    return {k: sorted(v, key=lambda s: s["midpointMjdTai"]) for k, v in found.items()}
 
 
 def f32(value: float | None) -> float | None:

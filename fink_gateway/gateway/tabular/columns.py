@@ -1,9 +1,11 @@
 """One column of a tabular answer: its name, Arrow type, unit, description and UCD.
 
 Types come from the GraphQL type of the selected field, refined by the column catalogue
-when the field carries a main-table column (``metadata={"fink_column": "i:magpsf"}`` on
-the strawberry field): Fink's ``float`` columns stay float32, ``long`` ones int64 even when
-a series carries them as text (``LightCurve.candid``), ``integer`` ones int32.
+(:func:`~fink_gateway.layout.catalogue.stored_column`) when the field carries a stored
+column (``metadata={"fink_column": "i:magpsf"}`` on the strawberry field; ``r:psfFlux``
+for a Rubin one): Fink's ``float`` columns stay float32, ``long`` ones int64 even when a
+series carries them as text (``LightCurve.candid``, ``LsstLightCurve.sourceId``),
+``integer`` ones int32.
 """
 
 from __future__ import annotations
@@ -14,9 +16,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from fink_gateway.layout.column_docs import column_doc
-from fink_gateway.layout.column_ucds import column_ucd
-from fink_gateway.layout.columns import ARROW_TYPES, BY_NAME, PIXEL_COLUMNS
+from fink_gateway.layout.catalogue import stored_column
+from fink_gateway.layout.columns import ARROW_TYPES
 
 SERIES_SCALARS = frozenset({"FloatSeries", "IntSeries", "StringSeries", "BooleanSeries"})
 """Scalars holding one value per light-curve point (exploded to one row per point)."""
@@ -37,7 +38,6 @@ _SCALAR_TYPES: dict[str, pa.DataType] = {
     "StringSeries": pa.string(),
     "BooleanSeries": pa.bool_(),
 }
-_EXTRA_TYPES = {c.name: c.type for c in PIXEL_COLUMNS}  # d:classification of pixel128
 
 
 @dataclass(frozen=True)
@@ -70,13 +70,6 @@ class ColumnSpec:
         return pa.field(self.name, self.arrow_type, nullable=True, metadata=metadata)
 
 
-def stored_type(fink_column: str) -> str | None:
-    """The Spark type name of a catalogue column (``i:magpsf`` → ``float``), or None."""
-    qualifier = fink_column.partition(":")[2] or fink_column
-    column = BY_NAME.get(qualifier)
-    return column.type if column is not None else _EXTRA_TYPES.get(qualifier)
-
-
 def column_spec(
     name: str, graphql_type: str, kind: str, metadata: Mapping[str, Any], description: str,
     depth: int = 0,
@@ -88,14 +81,12 @@ def column_spec(
     ucd = None
     arrow_type = _SCALAR_TYPES.get(graphql_type, pa.string())
     if fink_column:
-        qualifier = fink_column.partition(":")[2] or fink_column
-        doc = column_doc(qualifier)
-        description = doc.description or description
-        unit = unit or doc.unit
-        ucd = column_ucd(qualifier)
-        spark = stored_type(fink_column)
-        if spark is not None and spark != "boolean":
-            arrow_type = _refined(arrow_type, ARROW_TYPES[spark])
+        stored = stored_column(fink_column)
+        description = stored.description or description
+        unit = unit or stored.unit
+        ucd = stored.ucd
+        if stored.type is not None and stored.type != "boolean":
+            arrow_type = _refined(arrow_type, ARROW_TYPES[stored.type])
     for _ in range(depth):
         arrow_type = pa.list_(arrow_type)
     return ColumnSpec(name, arrow_type, kind, graphql_type, description, unit, ucd, fink_column)

@@ -2,9 +2,10 @@
 FIELD carries its datatype from the Arrow type, and the unit, UCD and description of the
 column catalogue.
 
-Units are written in VOUnit: the catalogue's ``JD`` becomes ``d``, ``pixels`` ``pix``,
-``DN`` ``adu``; a unit VOUnit cannot express is left out (the description keeps it). Text
-nulls are empty strings (VOTable has no null for text); lists of scalars are JSON text.
+Units are written in VOUnit: the catalogue's ``JD`` and ``MJD`` become ``d``, ``pixels``
+``pix``, ``DN`` ``adu``; a unit VOUnit cannot express is left out (the description keeps
+it). Text nulls are empty strings (VOTable has no null for text); lists of scalars are JSON
+text.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from astropy.io.votable.tree import Field, Info, Resource, TableElement, VOTable
 
 from fink_gateway.gateway.tabular.csv import as_text_lists
 
-_VOUNITS = {"JD": "d", "days": "d", "day": "d", "pixels": "pix", "DN": "adu", "mag^2": "mag2",
-            "mag/day": "mag/d"}  # fmt: skip
+_VOUNITS = {"JD": "d", "MJD": "d", "days": "d", "day": "d", "pixels": "pix", "DN": "adu",
+            "mag^2": "mag2", "mag/day": "mag/d"}  # fmt: skip
 
 
 def vounit(unit: str | None) -> str | None:

@@ -101,3 +101,23 @@ def test_plan_items_tables_a_gathered_list() -> None:
     p = plan_items(SCHEMA, "Alert", "objectId jd classification { label }")
     assert p.row_path == ("rows",)
     assert names(p) == ["objectId", "jd", "classification.label"]
+
+
+def test_plan_types_lsst_columns_from_the_rubin_layout() -> None:
+    p = plan('{ lsstObjects(diaObjectIds: ["1"]) { diaObjectId ra nDiaSources isSso '
+             "forcedPhotometry { midpointMjdTai band psfFlux psfFluxErr mag sourceId } } }")
+    types = {c.name: c.arrow_type for c in p.columns}
+    # float32 fluxes stay float32, 64-bit ids (text in JSON) are int64, derived mag float64
+    assert types == {"diaObjectId": pa.int64(), "ra": pa.float64(), "nDiaSources": pa.int32(),
+                     "isSso": pa.bool_(), "forcedPhotometry.midpointMjdTai": pa.float64(),
+                     "forcedPhotometry.band": pa.string(), "forcedPhotometry.psfFlux":
+                     pa.float32(), "forcedPhotometry.psfFluxErr": pa.float32(),
+                     "forcedPhotometry.mag": pa.float64(), "forcedPhotometry.sourceId":
+                     pa.int64()}  # fmt: skip
+    specs = {c.name: c for c in p.columns}
+    flux = specs["forcedPhotometry.psfFlux"]
+    assert (flux.unit, flux.ucd, flux.fink_column) == ("nJy", "phot.flux", "r:psfFlux")
+    assert "difference image" in flux.description  # the field's own, the layout has none
+    assert specs["ra"].unit == "deg" and "J2000" not in specs["ra"].description  # not ZTF's
+    assert specs["forcedPhotometry.midpointMjdTai"].unit == "MJD"
+    assert specs["forcedPhotometry.mag"].unit == "mag"
