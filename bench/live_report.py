@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 
 from bench.live_latency import LatencyRun, Phase, summary
 from bench.live_throughput import DECODE_ONLY, Measure
+from fink_gateway.live.bus import QUEUE_SIZE
 
 GOAL = 0.8
 """follow / file alerts/s asked for, per backend."""
@@ -97,15 +99,23 @@ def latency_verdict(run: LatencyRun) -> str:
         growth = s["last10"] - s["first10"]
         trend = (f"latency went from {s['first10']:,.0f} ms (first tenth) to "
                  f"{s['last10']:,.0f} ms (last tenth)")
+        stored = (f"the follower stored {len(p.stored):,} alerts at {stored_rate(p):,.0f}/s "
+                  "(first produce to last stored)")
         if p.errors:
-            state = f"the subscription ended ({p.errors[0]}); {trend}"
+            state = (f"lost the subscriber ({error_code(p.errors[0])}) after {p.delivered:,} "
+                     f"of {p.produced:,} alerts: {trend}; {stored}")
         elif p.delivered < p.produced or growth > 100 * p.produce_s:
-            state = (f"fell behind: {p.delivered:,} of {p.produced:,} delivered, {trend}, "
-                     f"the store got them at {stored_rate(p):,.0f}/s")
+            state = f"fell behind: {p.delivered:,} of {p.produced:,} delivered, {trend}; {stored}"
         else:
             state = f"kept up (p50 {s['p50']:,.0f} ms, p99 {s['p99']:,.0f} ms; {trend})"
-        parts.append(f"at {p.rate:,.0f} alerts/s it {state}; {cpu_use(p)}")
+        parts.append(f"at {p.rate:,.0f} alerts/s the pipeline {state}; {cpu_use(p)}")
     return "; ".join(parts) + "."
+
+
+def error_code(text: str) -> str:
+    """The ``extensions.code`` in a subscription's error payload (or its start)."""
+    found = re.search(r'"code": "([A-Z_]+)"', text)
+    return found.group(1) if found else text[:80]
 
 
 def stored_rate(p: Phase) -> float:
@@ -183,7 +193,8 @@ def section(
         "- What bounds it: a batch waits up to batch_seconds "
         f"({latency.batch_seconds:g} s) after its first message, then is decoded, written and "
         "checkpointed before it is announced (and committed after); the gateway then reads each "
-        "alert's row for the subscription and pushes it.",
+        "alert's row for the subscription and pushes it; a subscription that falls "
+        f"{QUEUE_SIZE:,} alerts behind is dropped (`SLOW_CONSUMER`).",
         "**Verdict** (latency): " + latency_verdict(latency),
     ]
     return "\n\n".join(blocks) + "\n"
