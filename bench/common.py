@@ -146,7 +146,8 @@ def served_gateway(
                FINK_GATEWAY_LIMITS_MAX_ALIASES="200", FINK_GATEWAY_LOG_LEVEL="warning",
                **{f"FINK_GATEWAY_{k.upper()}": v for k, v in settings.items()})
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/fink-gateway"), "serve", "--store", url, "--port", str(port)],
+        [str(Path(sys.executable).parent / "fink-gateway"), "serve", "--store", url,
+         "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:

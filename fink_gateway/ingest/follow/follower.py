@@ -179,7 +179,9 @@ class Follower:
             if deadline is not None and now >= deadline:
                 break
             wait = POLL_SECONDS if deadline is None else min(POLL_SECONDS, deadline - now)
-            want = self.options.batch_size - len(out)
+            # consume() waits for all it is asked for: ask for one message until the batch
+            # has its first, so that batch_seconds, not POLL_SECONDS, bounds the wait after it
+            want = self.options.batch_size - len(out) if out else 1
             messages = await asyncio.to_thread(consumer.consume, want, wait)
             for message in messages:
                 raw = self._raw(message)
