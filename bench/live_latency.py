@@ -172,8 +172,9 @@ async def bus_watch(redis: str, prefix: str) -> AsyncIterator[dict[str, float]]:
     async def listen() -> None:
         async with bus.subscribe() as events:
             ready.set()
-            async for event in events:
-                heard[event.key.decode()] = time.perf_counter()
+            async for batch in events:
+                now = time.perf_counter()
+                heard.update((event.key.decode(), now) for event in batch)
 
     ready = asyncio.Event()
     task = asyncio.create_task(listen())

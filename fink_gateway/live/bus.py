@@ -23,10 +23,12 @@ from fink_gateway.settings import Settings
 log = logging.getLogger("fink_gateway.live")
 QUEUE_SIZE = 1000
 """Events a subscriber may have waiting before it is dropped as too slow."""
+BATCH_EVENTS = 500
+"""Most events a subscriber takes at once."""
 
 
 class Subscriber:
-    """One subscription's queue; iterate it for events."""
+    """One subscription's queue; iterate it for lists of events."""
 
     def __init__(self, queue_size: int) -> None:
         self._queue: asyncio.Queue[AlertEvent] = asyncio.Queue(queue_size)
@@ -45,15 +47,20 @@ class Subscriber:
             with contextlib.suppress(asyncio.QueueFull):
                 self._queue.put_nowait(event)
 
-    async def __aiter__(self) -> AsyncIterator[AlertEvent]:
+    async def __aiter__(self) -> AsyncIterator[list[AlertEvent]]:
+        """Lists of events: once one is waiting, all that are (at most ``BATCH_EVENTS``), so
+        a subscription reads and labels a writer's batch at once rather than alert by
+        alert."""
         while True:
-            event = await self._queue.get()
+            batch = [await self._queue.get()]
+            while len(batch) < BATCH_EVENTS and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
             if self.dropped:
                 raise SlowConsumer(
                     f"this subscription fell {self.queue_size} alerts behind and was "
                     "dropped: read faster, or narrow its filter",
                 )
-            yield event
+            yield batch
 
 
 class MemoryBus:

@@ -80,7 +80,9 @@ def alert_match(info: Info, given: AlertFilter | None) -> AlertMatch:
     return AlertMatch(frozenset(classes), cone, low, high, frozenset(ids))
 
 
-async def live_alerts(info: Info, filter: AlertFilter | None) -> AsyncGenerator[Any, None]:
+async def live_alerts(
+    info: Info, filter: AlertFilter | None = None
+) -> AsyncGenerator[Any, None]:
     """Push each matching alert stored from now on (its selected columns, read from the
     main table)."""
     context = info.context
@@ -105,14 +107,14 @@ async def live_alerts(info: Info, filter: AlertFilter | None) -> AsyncGenerator[
                 seat_for(seats, context.client, limits.subscriptions_per_ip),
                 context.bus.subscribe() as events,
             ):
-                async for event in events:
-                    if not match(event):
+                async for batch in events:  # a writer's batch: one read, one labelling
+                    keys = [event.key for event in batch if match(event)]
+                    if not keys:
                         continue
-                    (cells,) = await reader.store.get_rows(main, [event.key], columns)
-                    if cells is None:
-                        continue
+                    found = await reader.store.get_rows(main, keys, columns)
+                    rows = [(k, c) for k, c in zip(keys, found, strict=True) if c is not None]
                     types = await reader.types(tables.MAIN)
-                    for record in alert_records([(event.key, cells)], types, columns):
+                    for record in alert_records(rows, types, columns):
                         yield alert_from_record(record.record, record.simbad)
         finally:
             context.subscriptions -= 1

@@ -24,11 +24,13 @@ from fink_gateway.gateway.app import build_app
 from fink_gateway.ingest.follow.follower import Follower
 from fink_gateway.ingest.follow.options import FollowOptions
 from fink_gateway.ingest.pipeline import ingest_files
+from fink_gateway.layout import tables
 from fink_gateway.live.bus import MemoryBus, RedisBus, alert_channel
 from fink_gateway.live.events import AlertEvent
 from fink_gateway.live.seats import RedisSeats
 from fink_gateway.settings import Settings
 from fink_gateway.store.embedded import EmbeddedStore
+from fink_gateway.store.types import ScanRange
 from tests.conftest import kafka_bootstrap
 from tests.data_paths import SCIENCE_FILES
 from tests.gateway.conftest import settings_with
@@ -181,6 +183,37 @@ async def test_subscription_of_a_slow_consumer_is_dropped_with_a_code(tmp_path: 
               for e in (m["payload"].get("errors", []) if isinstance(m["payload"], dict)
                         else m["payload"])]  # fmt: skip
     assert [e.get("extensions", {}).get("code") for e in errors] == ["SLOW_CONSUMER"], got
+
+
+async def test_a_subscription_without_filter_receives_a_batch_of_stored_alerts(
+    tmp_path: Path,
+) -> None:
+    store = EmbeddedStore(tmp_path / "store.db")
+    await ingest_files(store, PREFIX, SCIENCE_FILES[:1])
+    (rows,) = await store.scan(tables.MAIN.name(PREFIX), [ScanRange(b"", None, limit=40)],
+                               [b"i:candid"])  # fmt: skip
+    rows = [(key, cells) for key, cells in rows if key.startswith(b"ZTF")]  # not the schema row
+    app = build_app(Settings(), store, PREFIX)
+    bus = MemoryBus()
+    app.state.services.bus = bus
+    with serve_in_thread(app) as base:
+        async with ws_client(base) as ws:
+            query = f"subscription {{ alerts {{ {FIELDS} }} }}"  # no filter at all
+            await ws.send(json.dumps({"id": "all", "type": "subscribe",
+                                      "payload": {"query": query}}))  # fmt: skip
+            for _ in range(100):  # wait until the server holds the subscription
+                if bus.subscribers:
+                    break
+                await asyncio.sleep(0.05)
+            missing = AlertEvent(b"ZTF00aaaaaaa_2460000.5", "ZTF00aaaaaaa", 0.0, 0.0, 18.0, ())
+            events = [AlertEvent(key, "", 0.0, 0.0, 18.0, ()) for key, _ in rows]
+            bus.deliver([*events, missing])  # one writer's batch; a row not stored is skipped
+            got = await receive(ws, {"all": len(rows)}, 20)
+    received = [m["payload"]["data"]["alerts"] for m in got["all"] if m["type"] == "next"]
+    assert sorted(f"{a['objectId']}" for a in received) == sorted(
+        key.decode().split("_")[0] for key, _ in rows
+    )
+    assert len(candids(got["all"])) == len(rows)
 
 
 def error_codes(messages: list[dict[str, Any]]) -> list[str]:
