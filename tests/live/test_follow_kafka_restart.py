@@ -23,7 +23,6 @@ from pathlib import Path
 import pytest
 from confluent_kafka import KafkaException
 
-from fink_gateway.ingest.pipeline import ingest_files
 from fink_gateway.store.embedded import EmbeddedStore
 from tests.conftest import kafka_bootstrap
 from tests.data_paths import SCIENCE_FILES
@@ -87,17 +86,6 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
         yield own
     finally:
         own.run("stop", check=False)
-
-
-@pytest.fixture(scope="module")
-def expected(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    async def ingest() -> dict[str, str]:
-        store = EmbeddedStore(tmp_path_factory.mktemp("file_ingest") / "store.db")
-        report = await ingest_files(store, "gwexpected", SCIENCE_FILES)
-        assert not report.failures
-        return await checksums(store, "gwexpected")
-
-    return asyncio.run(ingest())
 
 
 def metrics(port: int) -> dict[str, float]:

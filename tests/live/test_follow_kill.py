@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from fink_gateway.ingest.pipeline import ingest_files
-from fink_gateway.store.embedded import EmbeddedStore
 from fink_gateway.store.interface import Store
 from tests.conftest import BACKENDS, hbase_address, kafka_bootstrap, store_opener
 from tests.data_paths import SCIENCE_FILES
@@ -29,17 +27,6 @@ def topic() -> str:
     name = f"gwtest_kill_{uuid.uuid4().hex[:8]}"
     assert produce(kafka_bootstrap(), name, sample_messages(SCIENCE_FILES)) == MESSAGES
     return name
-
-
-@pytest.fixture(scope="module")
-def expected(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    async def ingest() -> dict[str, str]:
-        store = EmbeddedStore(tmp_path_factory.mktemp("file_ingest") / "store.db")
-        report = await ingest_files(store, "gwexpected", SCIENCE_FILES)
-        assert not report.failures
-        return await checksums(store, "gwexpected")
-
-    return asyncio.run(ingest())
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
