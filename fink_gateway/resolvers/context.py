@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from fink_gateway.errors import QueryTooCostly
 from fink_gateway.live.bus import MemoryBus
-from fink_gateway.live.seats import SubscriptionSeats
+from fink_gateway.live.seats import MemorySeats, SubscriptionSeats
 from fink_gateway.loaders.reader import Reader
 from fink_gateway.resolvers.classes import KnownLabelsMemo
 from fink_gateway.resolvers.ephemerides import MiriadeClients
@@ -37,7 +37,7 @@ class RequestContext:
     fits: int = 0  # expensive fits asked for so far in this request
     bus: MemoryBus | None = None  # live alerts (subscriptions); given by the application
     subscriptions: int = 0  # live subscriptions open on this context's connection
-    seats: SubscriptionSeats | None = None  # live subscriptions per client address
+    seats: SubscriptionSeats = field(default_factory=MemorySeats)  # per client address
     client: str = "unknown"  # the peer's address (uvicorn reads forwarded ones if allowed)
     _lsst: Reader | None = None
 

@@ -16,7 +16,7 @@ from graphql import GraphQLError
 from fink_gateway.errors import GatewayError, InvalidArgument, TooManySubscriptions
 from fink_gateway.layout import tables
 from fink_gateway.live.filters import AlertMatch
-from fink_gateway.live.seats import MemorySeats, seat_for
+from fink_gateway.live.seats import seat_for
 from fink_gateway.resolvers import args
 from fink_gateway.resolvers.columns import columns_for_fields
 from fink_gateway.resolvers.records import alert_records
@@ -100,11 +100,10 @@ async def live_alerts(
         columns = sorted(columns_for_fields(field_selection(selected_fields(info))))
         reader = context.reader
         main = reader.table(tables.MAIN)
-        seats = MemorySeats() if context.seats is None else context.seats
         context.subscriptions += 1
         try:
             async with (
-                seat_for(seats, context.client, limits.subscriptions_per_ip),
+                seat_for(context.seats, context.client, limits.subscriptions_per_ip),
                 context.bus.subscribe() as events,
             ):
                 async for batch in events:  # a writer's batch: one read, one labelling

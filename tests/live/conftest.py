@@ -12,6 +12,9 @@ from fink_gateway.store.embedded import EmbeddedStore
 from tests.data_paths import SCIENCE_FILES
 from tests.faults.test_ingest_kill import checksums
 
+MESSAGES = 157
+"""Kafka messages the sample alerts make (one per alert)."""
+
 
 @pytest.fixture(scope="module")
 def expected(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:

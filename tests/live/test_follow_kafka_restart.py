@@ -27,11 +27,11 @@ from fink_gateway.store.embedded import EmbeddedStore
 from tests.conftest import kafka_bootstrap
 from tests.data_paths import SCIENCE_FILES
 from tests.faults.test_ingest_kill import checksums
+from tests.live.conftest import MESSAGES
 from tests.live.follow_process import ROOT, committed, follow
 from tests.live.livestream import produce, sample_messages
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
-MESSAGES = 157
 FIRST = 100
 """Messages produced before the broker stops; the rest after it is back."""
 WAIT = 60.0

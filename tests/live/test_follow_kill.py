@@ -15,11 +15,11 @@ from fink_gateway.store.interface import Store
 from tests.conftest import BACKENDS, hbase_address, kafka_bootstrap, store_opener
 from tests.data_paths import SCIENCE_FILES
 from tests.faults.test_ingest_kill import checksums
+from tests.live.conftest import MESSAGES
 from tests.live.follow_process import committed, follow
 from tests.live.livestream import produce, sample_messages
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
-MESSAGES = 157
 
 
 @pytest.fixture(scope="module")

@@ -22,9 +22,9 @@ import pytest
 from tests.conftest import kafka_bootstrap
 from tests.data_paths import SCIENCE_FILES
 from tests.faults.conftest import free_port, wait_until
+from tests.live.conftest import MESSAGES
 from tests.live.follow_process import committed
 from tests.live.livestream import produce, sample_messages
-from tests.live.test_follow_kill import MESSAGES
 from tests.live.test_subscriptions import candids, receive, subscribe, ws_client
 
 pytestmark = [pytest.mark.anyio, pytest.mark.kafka, pytest.mark.slow]
